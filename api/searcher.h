@@ -1,0 +1,42 @@
+#pragma once
+// Searcher: read side of the engine over the published index generation of an index directory.
+// Not thread-safe: one Searcher per thread (each holds its own Xapian::Database and Analyzer).
+// Picks up a newly published generation on the next call after it appears (refresh()).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api/search.h"
+#include "api/status.h"
+
+namespace haku {
+
+struct SearcherOptions {
+  std::string index_dir;   // the directory holding `current` and gen-* folders
+  std::string data_dir;    // analysis data; empty = default
+};
+
+class Searcher {
+ public:
+  // Fails with `unavailable` when no generation is published yet (call again later).
+  static Result<std::unique_ptr<Searcher>> open(const SearcherOptions& options);
+  ~Searcher();
+
+  Result<SearchResult> search(const SearchRequest& request);
+  Result<Project> get(const std::string& id);
+  // More like this: relevance feedback from the record's own terms. Filters of `request` apply.
+  Result<SearchResult> similar(const std::string& id, const SearchRequest& request);
+  Result<std::vector<Suggestion>> suggest(const std::string& prefix, const std::string& lang, uint32_t limit);
+  // Every facet's values and counts over the whole index.
+  Result<std::vector<std::pair<std::string, std::vector<FacetCount>>>> all_facets();
+  IndexInfo info();
+  // Switches to a newer published generation if there is one; true if it switched.
+  bool refresh();
+
+ private:
+  struct Impl;
+  explicit Searcher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace haku

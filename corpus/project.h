@@ -1,0 +1,50 @@
+#pragma once
+// The funded-project record: the unit of search, defined once and shared by the corpus readers, the
+// indexer, the engine, the CLI and the HTTP API. A plain value type (thread-compatible).
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace haku {
+
+struct Translation {
+  std::string title;
+  std::string description;
+};
+
+struct Project {
+  std::string id;           // stable, unique, required
+  std::string title;        // required
+  std::string description;
+  std::string lang;         // "fi" | "sv" | "en"; empty = detect from the text
+  std::map<std::string, Translation> translations;  // keyed by "fi" | "sv" | "en"
+  std::string fund;         // ESF, ERDF, AMIF, Interreg Europe, TSI, ...
+  std::string programme;
+  std::string programming_period;  // e.g. "2014-2020"
+  std::string managing_authority;
+  std::string implementer;
+  std::string implementer_type;
+  std::string start_date;   // ISO yyyy-mm-dd or empty
+  std::string end_date;     // ISO yyyy-mm-dd or empty
+  std::optional<double> total_budget_eur;
+  std::optional<double> eu_contribution_eur;
+  std::optional<double> cofinancing_rate;  // 0..1 (a percentage in the source is divided by 100)
+  std::string country;      // ISO 3166-1 alpha-2, e.g. "FI"
+  std::string region_code;  // NUTS code
+  std::string region_name;
+  std::vector<std::string> places;
+  std::vector<std::string> themes;
+  std::string source_url;
+  std::string source_name;
+
+  bool operator==(const Project&) const = default;
+};
+
+// Compact JSON (the canonical JSON Lines form): empty strings, empty arrays and absent numbers omitted.
+std::string project_to_json(const Project& p);
+// Parses what project_to_json wrote (no validation beyond types; readers validate input files).
+// Returns false and sets *error on malformed input.
+bool project_from_json(const std::string& json, Project* out, std::string* error);
+
+}  // namespace haku

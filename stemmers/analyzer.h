@@ -87,4 +87,9 @@ class Analyzer {
 std::string normalize(std::string_view text);      // NFC + case fold, å ä ö kept
 std::string fold_diacritics(std::string_view norm);  // ä->a, ö->o, å->a, é->e, ü->u ...
 
+// Hyphenated words ("anti-rasism", "EU-hanke") are tokenised as separate words at consecutive
+// positions; this tells whether two words of `text` were written joined by a single hyphen, so a
+// caller can also index or query the joined form (left.norm + right.norm).
+bool joined_by_hyphen(std::string_view text, const Word& left, const Word& right);
+
 }  // namespace haku

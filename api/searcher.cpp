@@ -1,0 +1,585 @@
+// Searcher: queries, facets, paging, snippets, suggestions and more-like-this over the published
+// generation (see searcher.h).
+#include "api/searcher.h"
+
+#include <xapian.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <optional>
+#include <set>
+
+#include "api/facet_spy.h"
+#include "api/generations.h"
+#include "api/query_builder.h"
+#include "api/schema.h"
+#include "api/snippet.h"
+
+namespace haku {
+
+namespace {
+
+constexpr uint32_t kMaxPerPage = 100;
+constexpr Xapian::doccount kExactBelow = 10000;  // totals are exact at least up to this many matches
+
+bool is_iso_date(const std::string& s) { return !schema::date_key(s).empty(); }
+
+std::string today_iso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  return buf;
+}
+
+// FNV-1a, stable across builds (cursors outlive a process).
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+  return h;
+}
+
+// Everything of a request that defines its result list (not the page).
+std::string request_fingerprint(const SearchRequest& r) {
+  std::string f = r.q + '\x1e' + r.lang + '\x1e';
+  for (const auto& [k, v] : r.filters) f += k + ':' + v + '\x1f';
+  auto num = [](const std::optional<double>& d) { return d ? std::to_string(*d) : std::string("-"); };
+  f += num(r.budget_min) + num(r.budget_max) + num(r.eu_min) + num(r.eu_max);
+  f += r.start_from + r.start_to + r.end_from + r.end_to + (r.ongoing ? "o" + r.today : "");
+  f += std::to_string(static_cast<int>(r.sort)) + (r.descending ? (*r.descending ? "d" : "a") : "-");
+  f += std::to_string(r.per_page) + std::to_string(static_cast<int>(r.mode)) + (r.expand ? "e" : "");
+  return f;
+}
+
+std::string hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// Cursor: "<generation>~<offset>~<fingerprint hash>".
+std::string make_cursor(const std::string& gen, uint64_t offset, const SearchRequest& r) {
+  return gen + "~" + std::to_string(offset) + "~" + hex(fnv1a(request_fingerprint(r)));
+}
+
+bool parse_cursor(const std::string& c, const SearchRequest& r, std::string* gen, uint64_t* offset) {
+  size_t a = c.find('~');
+  size_t b = a == std::string::npos ? a : c.find('~', a + 1);
+  if (b == std::string::npos) return false;
+  *gen = c.substr(0, a);
+  if (gen->rfind("gen-", 0) != 0 || gen->find('/') != std::string::npos) return false;
+  std::string off = c.substr(a + 1, b - a - 1);
+  if (off.empty() || off.size() > 12 || off.find_first_not_of("0123456789") != std::string::npos) return false;
+  *offset = std::stoull(off);
+  return c.substr(b + 1) == hex(fnv1a(request_fingerprint(r)));
+}
+
+Status invalid(const std::string& param, const std::string& message) {
+  return Status::error(StatusCode::invalid_argument, message, param);
+}
+
+Status validate(const SearchRequest& r) {
+  if (r.lang != "auto" && !parse_lang(r.lang)) return invalid("lang", "lang must be fi, sv, en or auto");
+  if (r.per_page < 1 || r.per_page > kMaxPerPage) return invalid("per_page", "per_page must be 1..100");
+  if (r.page < 1) return invalid("page", "page must be 1 or more");
+  if (static_cast<uint64_t>(r.page) * r.per_page > 1'000'000)
+    return invalid("page", "page is too deep: use cursor for deep paging");
+  for (const auto& [facet, value] : r.filters) {
+    if (!schema::find_facet(facet)) return invalid("filter", "unknown facet '" + facet + "' in filter");
+    if (value.empty()) return invalid("filter", "filter '" + facet + "' has no value");
+  }
+  for (const auto& f : r.facets)
+    if (!schema::find_facet(f)) return invalid("facets", "unknown facet '" + f + "'");
+  const std::pair<const char*, const std::string*> dates[] = {
+      {"start_from", &r.start_from}, {"start_to", &r.start_to}, {"end_from", &r.end_from}, {"end_to", &r.end_to}};
+  for (const auto& [name, v] : dates)
+    if (!v->empty() && !is_iso_date(*v)) return invalid(name, std::string(name) + " must be an ISO date (YYYY-MM-DD)");
+  if (!r.today.empty() && !is_iso_date(r.today)) return invalid("today", "today must be an ISO date");
+  if (r.q.size() > 4096) return invalid("q", "q is longer than 4096 bytes");
+  return Status::ok();
+}
+
+Xapian::Query date_range(unsigned slot, const std::string& from, const std::string& to) {
+  std::string lo = schema::date_key(from), hi = schema::date_key(to);
+  if (!lo.empty() && !hi.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, lo, hi);
+  if (!lo.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, lo);
+  return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, hi);
+}
+
+Xapian::Query amount_range(unsigned slot, const std::optional<double>& lo, const std::optional<double>& hi) {
+  if (lo && hi)
+    return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, slot, Xapian::sortable_serialise(*lo),
+                         Xapian::sortable_serialise(*hi));
+  if (lo) return Xapian::Query(Xapian::Query::OP_VALUE_GE, slot, Xapian::sortable_serialise(*lo));
+  return Xapian::Query(Xapian::Query::OP_VALUE_LE, slot, Xapian::sortable_serialise(*hi));
+}
+
+// All filters of a request, except the facet named `skip` (for multi-select facet counts).
+std::vector<Xapian::Query> filter_queries(const SearchRequest& r, const std::string& skip) {
+  std::vector<Xapian::Query> out;
+  std::vector<std::pair<std::string, std::vector<Xapian::Query>>> by_facet;
+  for (const auto& [facet, value] : r.filters) {
+    if (facet == skip) continue;
+    const schema::FacetSpec* spec = schema::find_facet(facet);
+    auto it = std::find_if(by_facet.begin(), by_facet.end(), [&](auto& e) { return e.first == facet; });
+    if (it == by_facet.end()) it = by_facet.insert(by_facet.end(), {facet, {}});
+    it->second.emplace_back(schema::facet_term(*spec, value));
+  }
+  for (auto& [facet, terms] : by_facet) out.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  if (r.budget_min || r.budget_max) out.push_back(amount_range(schema::kSlotBudget, r.budget_min, r.budget_max));
+  if (r.eu_min || r.eu_max) out.push_back(amount_range(schema::kSlotEu, r.eu_min, r.eu_max));
+  if (!r.start_from.empty() || !r.start_to.empty())
+    out.push_back(date_range(schema::kSlotStart, r.start_from, r.start_to));
+  if (!r.end_from.empty() || !r.end_to.empty()) out.push_back(date_range(schema::kSlotEnd, r.end_from, r.end_to));
+  if (r.ongoing) {
+    std::string today = r.today.empty() ? today_iso() : r.today;
+    out.push_back(date_range(schema::kSlotStart, "", today));
+    out.push_back(date_range(schema::kSlotEnd, today, ""));
+  }
+  return out;
+}
+
+Xapian::Query with_filters(const Xapian::Query& base, const std::vector<Xapian::Query>& filters) {
+  if (filters.empty()) return base;
+  Xapian::Query f(Xapian::Query::OP_AND, filters.begin(), filters.end());
+  return Xapian::Query(Xapian::Query::OP_FILTER, base, f);
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+  SearcherOptions options;
+  std::string gen;
+  Xapian::Database db;
+  std::optional<std::pair<std::string, Xapian::Database>> pinned;  // an older generation a cursor names
+  std::unique_ptr<Analyzer> analyzer;
+  std::optional<uint64_t> term_count;  // cached for info()
+
+  Status open_current() {
+    std::string cur = generations::current(options.index_dir);
+    if (cur.empty()) return Status::error(StatusCode::unavailable, "no index is published yet");
+    try {
+      db = Xapian::Database(generations::database_path(options.index_dir, cur));
+    } catch (const Xapian::Error& e) {
+      return Status::error(StatusCode::corrupt, "cannot open index generation " + cur + ": " + e.get_description());
+    }
+    gen = cur;
+    term_count.reset();
+    return Status::ok();
+  }
+
+  // The database a cursor refers to: the current one, or a retained older generation.
+  Result<Xapian::Database*> database_for(const std::string& cursor_gen) {
+    if (cursor_gen.empty() || cursor_gen == gen) return &db;
+    if (pinned && pinned->first == cursor_gen) return &pinned->second;
+    try {
+      Xapian::Database old(generations::database_path(options.index_dir, cursor_gen));
+      pinned.emplace(cursor_gen, old);
+      return &pinned->second;
+    } catch (const Xapian::Error&) {
+      return invalid("cursor", "the cursor's index generation is gone: start again from page 1");
+    }
+  }
+
+  Project load(const Xapian::Document& doc) {
+    Project p;
+    std::string err;
+    project_from_json(doc.get_data(), &p, &err);
+    return p;
+  }
+
+  std::vector<Lang> record_langs(const Project& p) {
+    if (auto l = parse_lang(p.lang)) return {*l};
+    return {Lang::fi, Lang::sv, Lang::en};
+  }
+
+  std::string snippet_for(const Project& p, const std::set<std::string>& terms, size_t bytes) {
+    std::string best;
+    auto consider = [&](const std::string& text, std::vector<Lang> langs) {
+      if (text.empty()) return;
+      std::string s = make_snippet(*analyzer, text, langs, terms, bytes);
+      if (best.empty() || (best.find("<mark>") == std::string::npos && s.find("<mark>") != std::string::npos))
+        best = std::move(s);
+    };
+    consider(p.description, record_langs(p));
+    for (const auto& [code, tr] : p.translations) {
+      if (best.find("<mark>") != std::string::npos) break;
+      auto l = parse_lang(code);
+      consider(tr.description, l ? std::vector<Lang>{*l} : record_langs(p));
+    }
+    if (best.find("<mark>") == std::string::npos) {
+      std::string t = make_snippet(*analyzer, p.title, record_langs(p), terms, bytes);
+      if (t.find("<mark>") != std::string::npos && p.description.empty()) best = t;
+    }
+    return best;
+  }
+
+  std::vector<std::pair<std::string, std::vector<FacetCount>>> count_facets(Xapian::Database& d,
+                                                                            const Xapian::Query& base,
+                                                                            const SearchRequest& r) {
+    std::vector<std::pair<std::string, std::vector<FacetCount>>> out;
+    if (r.facets.empty()) return out;
+    // Facets nobody filters on share one pass; each filtered facet is counted without its own filter.
+    std::vector<std::string> plain, filtered;
+    for (const auto& f : r.facets) {
+      bool is_filtered = std::any_of(r.filters.begin(), r.filters.end(), [&](auto& kv) { return kv.first == f; });
+      (is_filtered ? filtered : plain).push_back(f);
+    }
+    std::map<std::string, std::unordered_map<std::string, uint64_t>> counts;
+    auto run = [&](const std::vector<std::string>& names, const std::string& skip) {
+      std::vector<unsigned> slots;
+      for (const auto& n : names) slots.push_back(schema::facet_slot(*schema::find_facet(n)));
+      FacetSpy spy(slots);
+      Xapian::Enquire enq(d);
+      enq.set_query(with_filters(base, filter_queries(r, skip)));
+      enq.set_weighting_scheme(Xapian::BoolWeight());
+      enq.add_matchspy(&spy);
+      enq.get_mset(0, 0, d.get_doccount());
+      for (size_t i = 0; i < names.size(); ++i) counts[names[i]] = spy.counts(i);
+    };
+    if (!plain.empty()) run(plain, "");
+    for (const auto& f : filtered) run({f}, f);
+    for (const auto& name : r.facets) {
+      std::vector<FacetCount> values;
+      std::set<std::string> selected;
+      for (const auto& [k, v] : r.filters)
+        if (k == name) selected.insert(normalize(v));
+      for (const auto& [value, n] : counts[name]) values.push_back({value, n, selected.count(normalize(value)) > 0});
+      for (const auto& [k, v] : r.filters) {
+        if (k != name) continue;
+        bool present = std::any_of(values.begin(), values.end(), [&](auto& fc) { return normalize(fc.value) == normalize(v); });
+        if (!present) values.push_back({v, 0, true});
+      }
+      std::sort(values.begin(), values.end(), [](const FacetCount& a, const FacetCount& b) {
+        return a.count != b.count ? a.count > b.count : a.value < b.value;
+      });
+      out.emplace_back(name, std::move(values));
+    }
+    return out;
+  }
+
+  // One search over `base` (already the text query, or MatchAll for browsing).
+  Result<SearchResult> run(const Xapian::Query& text_query, bool browse, const SearchRequest& r,
+                           std::optional<Explain> explain, const std::set<std::string>& terms) {
+    std::string cursor_gen;
+    uint64_t offset = static_cast<uint64_t>(r.page - 1) * r.per_page;
+    if (!r.cursor.empty() && !parse_cursor(r.cursor, r, &cursor_gen, &offset))
+      return invalid("cursor", "cursor is malformed or belongs to another query");
+    auto dbr = database_for(cursor_gen);
+    if (!dbr) return dbr.status();
+    Xapian::Database& d = *dbr.value();
+    const std::string& used_gen = cursor_gen.empty() ? gen : cursor_gen;
+
+    SearchResult res;
+    Xapian::Query q = with_filters(text_query, filter_queries(r, ""));
+    Xapian::Enquire enq(d);
+    enq.set_query(q);
+    enq.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+    bool desc = r.descending.value_or(true);
+    SortBy sort = r.sort;
+    if (browse && sort == SortBy::relevance) sort = SortBy::start_date;
+    switch (sort) {
+      case SortBy::relevance:
+        if (!desc) enq.set_docid_order(Xapian::Enquire::DESCENDING);
+        break;
+      case SortBy::start_date: enq.set_sort_by_value_then_relevance(schema::kSlotStart, desc); break;
+      case SortBy::end_date: enq.set_sort_by_value_then_relevance(schema::kSlotEnd, desc); break;
+      case SortBy::budget: enq.set_sort_by_value_then_relevance(schema::kSlotBudget, desc); break;
+      case SortBy::eu_contribution: enq.set_sort_by_value_then_relevance(schema::kSlotEu, desc); break;
+    }
+    Xapian::MSet mset = enq.get_mset(static_cast<Xapian::doccount>(offset), r.per_page, kExactBelow);
+    res.total = mset.get_matches_estimated();
+    res.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+    if (!res.total_exact) res.total = mset.get_matches_lower_bound();
+    const double max_w = mset.get_max_attained() > 0 ? mset.get_max_attained() : 1.0;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Hit h;
+      Xapian::Document doc = it.get_document();
+      h.project = load(doc);
+      h.id = h.project.id;
+      h.score = browse ? 1.0 : it.get_weight() / max_w;
+      h.matched_lang = h.project.lang;
+      h.snippet = terms.empty() ? html_escape(h.project.description.substr(0, 0))
+                                : snippet_for(h.project, terms, r.snippet_bytes);
+      if (h.snippet.empty() && !h.project.description.empty()) {
+        std::set<std::string> none;
+        h.snippet = make_snippet(*analyzer, h.project.description, record_langs(h.project), none, r.snippet_bytes);
+      }
+      res.hits.push_back(std::move(h));
+    }
+    if (offset + mset.size() < res.total && mset.size() == r.per_page)
+      res.next_cursor = make_cursor(used_gen, offset + r.per_page, r);
+    res.facets = count_facets(d, text_query, r);
+    if (!r.facets.empty() && !res.total_exact) {
+      // Facet counting visited every match: the sum over a single-valued facet is the exact total.
+      Xapian::Enquire e2(d);
+      e2.set_query(q);
+      e2.set_weighting_scheme(Xapian::BoolWeight());
+      Xapian::MSet all = e2.get_mset(0, 0, d.get_doccount());
+      res.total = all.get_matches_estimated();
+      res.total_exact = true;
+    }
+    if (explain) {
+      explain->parsed_query = q.get_description();
+      res.explain = std::move(explain);
+    }
+    return res;
+  }
+
+  std::optional<std::string> spelling(const std::vector<std::string>& words) {
+    bool changed = false;
+    std::string out;
+    for (const auto& w : words) {
+      std::string s = db.get_spelling_suggestion(w, w.size() > 6 ? 2 : 1);
+      if (!s.empty() && s != w) changed = true;
+      if (!out.empty()) out += ' ';
+      out += s.empty() ? w : s;
+    }
+    if (!changed) return std::nullopt;
+    return out;
+  }
+};
+
+Searcher::Searcher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Searcher::~Searcher() = default;
+
+Result<std::unique_ptr<Searcher>> Searcher::open(const SearcherOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  if (Status s = impl->open_current(); !s) return s;
+  AnalyzerOptions ao;
+  ao.data_dir = options.data_dir;
+  impl->analyzer = std::make_unique<Analyzer>(ao);
+  return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
+}
+
+bool Searcher::refresh() {
+  std::string cur = generations::current(impl_->options.index_dir);
+  if (!cur.empty() && cur != impl_->gen) {
+    std::string old = impl_->gen;
+    Xapian::Database old_db = impl_->db;
+    if (impl_->open_current()) {
+      impl_->pinned.emplace(old, old_db);  // pages of a cursor from the old generation stay stable
+      return true;
+    }
+    return false;
+  }
+  try {
+    return impl_->db.reopen();  // an update made in place
+  } catch (const Xapian::Error&) {
+    return false;
+  }
+}
+
+Result<SearchResult> Searcher::search(const SearchRequest& r) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (Status s = validate(r); !s) return s;
+  try {
+    Result<SearchResult> res = Status();
+    bool browse = r.q.find_first_not_of(" \t\r\n") == std::string::npos;
+    if (browse) {
+      std::optional<Explain> ex;
+      if (r.explain) ex = Explain{"", {}, false, {}, {"empty query: browsing every record, newest start first"}};
+      res = impl_->run(Xapian::Query::MatchAll, true, r, ex, {});
+    } else {
+      QueryBuilder qb(*impl_->analyzer, impl_->db);
+      BuiltQuery bq = qb.build(r.q, r.lang, true);
+      std::vector<std::string> notes;
+      if (bq.fell_back) notes.push_back("query syntax error (" + bq.parse_error + "): searched as plain words");
+      if (bq.query.empty()) {
+        bq = qb.build(r.q, r.lang, false);
+      }
+      std::set<std::string> terms(bq.query.get_unique_terms_begin(), bq.query.get_unique_terms_end());
+      auto make_explain = [&](const BuiltQuery& b) -> std::optional<Explain> {
+        if (!r.explain) return std::nullopt;
+        Explain e;
+        for (Lang l : b.langs) e.languages.emplace_back(lang_code(l));
+        e.detected = b.detected;
+        e.terms = b.explain;
+        e.notes = notes;
+        return e;
+      };
+      res = impl_->run(bq.query, false, r, make_explain(bq), terms);
+      if (res && res->total == 0 && bq.words.size() > 1 && !bq.fell_back) {
+        // No record has every word: rank the records that have any of them.
+        BuiltQuery any = qb.build(r.q, r.lang, false);
+        notes.push_back("no record matched every word: showing records that match any of them");
+        std::set<std::string> any_terms(any.query.get_unique_terms_begin(), any.query.get_unique_terms_end());
+        Result<SearchResult> res2 = impl_->run(any.query, false, r, make_explain(any), any_terms);
+        if (res2) res = std::move(res2);
+      }
+      if (res && res->total == 0) res->did_you_mean = impl_->spelling(bq.words);
+    }
+    if (res)
+      res->took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return res;
+  } catch (const Xapian::DatabaseModifiedError&) {
+    impl_->db.reopen();
+    return Status::error(StatusCode::unavailable, "the index changed during the query; try again");
+  } catch (const Xapian::Error& e) {
+    return Status::error(StatusCode::internal, "search failed: " + e.get_description());
+  }
+}
+
+Result<Project> Searcher::get(const std::string& id) {
+  try {
+    Xapian::PostingIterator p = impl_->db.postlist_begin(std::string(schema::kId) + id);
+    if (p == impl_->db.postlist_end(std::string(schema::kId) + id))
+      return Status::error(StatusCode::not_found, "no project with id '" + id + "'", "id");
+    return impl_->load(impl_->db.get_document(*p));
+  } catch (const Xapian::Error& e) {
+    return Status::error(StatusCode::internal, "lookup failed: " + e.get_description());
+  }
+}
+
+namespace {
+// Expansion terms for more-like-this: words and stems, not ids, filters or folded forms.
+class SimilarDecider : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    if (term.empty()) return false;
+    unsigned char c = static_cast<unsigned char>(term[0]);
+    if (c >= 'A' && c <= 'Z') return term[0] == 'Z' || term[0] == 'L';
+    return term.size() > 2 && !(c >= '0' && c <= '9');
+  }
+};
+}  // namespace
+
+Result<SearchResult> Searcher::similar(const std::string& id, const SearchRequest& request) {
+  if (Status s = validate(request); !s) return s;
+  const auto t0 = std::chrono::steady_clock::now();
+  try {
+    const std::string idterm = std::string(schema::kId) + id;
+    Xapian::PostingIterator p = impl_->db.postlist_begin(idterm);
+    if (p == impl_->db.postlist_end(idterm))
+      return Status::error(StatusCode::not_found, "no project with id '" + id + "'", "id");
+    Xapian::RSet rset;
+    rset.add_document(*p);
+    Xapian::Enquire enq(impl_->db);
+    enq.set_query(Xapian::Query(idterm));
+    SimilarDecider decider;
+    Xapian::ESet eset = enq.get_eset(40, rset, &decider);
+    std::vector<Xapian::Query> terms;
+    for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
+    Xapian::Query q(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                    Xapian::Query(idterm));
+    std::set<std::string> tset(q.get_unique_terms_begin(), q.get_unique_terms_end());
+    std::optional<Explain> ex;
+    if (request.explain) ex = Explain{"", {}, false, {}, {"more like " + id + ": relevance feedback terms"}};
+    Result<SearchResult> res = impl_->run(q, false, request, ex, tset);
+    if (res)
+      res->took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return res;
+  } catch (const Xapian::Error& e) {
+    return Status::error(StatusCode::internal, "similar failed: " + e.get_description());
+  }
+}
+
+Result<std::vector<Suggestion>> Searcher::suggest(const std::string& prefix, const std::string& lang,
+                                                  uint32_t limit) {
+  if (limit < 1 || limit > 50) return invalid("limit", "limit must be 1..50");
+  if (!lang.empty() && lang != "auto" && !parse_lang(lang)) return invalid("lang", "lang must be fi, sv, en or auto");
+  const std::string norm = normalize(prefix);
+  if (norm.empty()) return invalid("q", "q must hold at least one letter or digit");
+  std::vector<Suggestion> out;
+  std::set<std::string> seen;
+  try {
+    auto from_prefix = [&](std::string_view kind_prefix, const char* kind, bool titles) {
+      const std::string start = std::string(kind_prefix) + norm;
+      size_t looked = 0;
+      for (auto t = impl_->db.allterms_begin(start); t != impl_->db.allterms_end(start) && looked < limit * 4u; ++t) {
+        ++looked;
+        auto pl = impl_->db.postlist_begin(*t);
+        if (pl == impl_->db.postlist_end(*t)) continue;
+        Project p = impl_->load(impl_->db.get_document(*pl));
+        if (titles && !lang.empty() && lang != "auto" && p.lang != lang) continue;
+        std::string text = titles ? p.title : p.implementer;
+        if (titles && normalize(text).rfind(norm, 0) != 0) {
+          for (const auto& [code, tr] : p.translations)
+            if (normalize(tr.title).rfind(norm, 0) == 0) text = tr.title;
+        }
+        if (!seen.insert(std::string(kind) + normalize(text)).second) continue;
+        out.push_back({text, kind, titles ? p.id : std::string()});
+        if (out.size() >= limit) return;
+      }
+    };
+    from_prefix(schema::kTitleSuggest, "title", true);
+    if (out.size() < limit) from_prefix(schema::kImplementerSuggest, "implementer", false);
+    if (out.size() < limit) {
+      // Frequent words starting with the last word typed, completing the query.
+      size_t sp = norm.find_last_of(' ');
+      std::string head = sp == std::string::npos ? "" : norm.substr(0, sp + 1);
+      std::string last = sp == std::string::npos ? norm : norm.substr(sp + 1);
+      std::vector<std::pair<Xapian::doccount, std::string>> words;
+      if (!last.empty()) {
+        for (auto t = impl_->db.allterms_begin(last); t != impl_->db.allterms_end(last); ++t) {
+          words.emplace_back(t.get_termfreq(), *t);
+          if (words.size() > 2000) break;
+        }
+      }
+      std::stable_sort(words.begin(), words.end(), [](auto& a, auto& b) { return a.first > b.first; });
+      for (const auto& [freq, w] : words) {
+        if (out.size() >= limit) break;
+        std::string text = head + w;
+        if (seen.insert("term" + text).second) out.push_back({text, "term", ""});
+      }
+    }
+  } catch (const Xapian::Error& e) {
+    return Status::error(StatusCode::internal, "suggest failed: " + e.get_description());
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<std::string, std::vector<FacetCount>>>> Searcher::all_facets() {
+  try {
+    SearchRequest r;
+    r.facets = facet_names();
+    return impl_->count_facets(impl_->db, Xapian::Query::MatchAll, r);
+  } catch (const Xapian::Error& e) {
+    return Status::error(StatusCode::internal, "facets failed: " + e.get_description());
+  }
+}
+
+IndexInfo Searcher::info() {
+  IndexInfo info;
+  info.generation = impl_->gen;
+  try {
+    info.documents = impl_->db.get_doccount();
+    if (!impl_->term_count) {
+      uint64_t n = 0;
+      for (auto t = impl_->db.allterms_begin(); t != impl_->db.allterms_end(); ++t) ++n;
+      impl_->term_count = n;
+    }
+    info.terms = *impl_->term_count;
+    for (Lang l : kAllLangs) {
+      std::string code(lang_code(l));
+      info.per_language[code] = impl_->db.get_termfreq(schema::facet_term(*schema::find_facet("lang"), code));
+    }
+    if (auto und = impl_->db.get_termfreq(schema::facet_term(*schema::find_facet("lang"), "und")))
+      info.per_language["und"] = und;
+    std::string features = impl_->db.get_metadata(std::string(schema::kMetaFeatures));
+    size_t start = 0;
+    while (start < features.size()) {
+      size_t comma = features.find(',', start);
+      info.features.push_back(features.substr(start, comma == std::string::npos ? comma : comma - start));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+    std::string notes = impl_->db.get_metadata(std::string(schema::kMetaNotes));
+    start = 0;
+    while (start < notes.size()) {
+      size_t nl = notes.find('\n', start);
+      info.notes.push_back(notes.substr(start, nl == std::string::npos ? nl : nl - start));
+      if (nl == std::string::npos) break;
+      start = nl + 1;
+    }
+  } catch (const Xapian::Error&) {
+  }
+  info.size_bytes = generations::disk_size(impl_->options.index_dir + "/" + impl_->gen);
+  return info;
+}
+
+}  // namespace haku

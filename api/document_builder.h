@@ -1,0 +1,35 @@
+#pragma once
+// Turns a Project into a Xapian document following the schema (api/schema.h): analysed text terms with
+// positions, boolean facet terms, value slots and the record as compact JSON. Not thread-safe (it uses
+// the caller's Analyzer).
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "corpus/project.h"
+#include "stemmers/analyzer.h"
+
+namespace haku {
+
+class DocumentBuilder {
+ public:
+  DocumentBuilder(Analyzer& analyzer, bool full_analysis) : analyzer_(analyzer), full_(full_analysis) {}
+
+  // Fills `doc` for `p`. Sets p.lang to the detected language when the record gave none and detection
+  // was confident. `spellings` receives words for the spelling table.
+  Xapian::Document build(Project& p, std::vector<std::string>* spellings);
+
+  // The languages a field is analysed in: the record's (or detected) language, else all three.
+  std::vector<Lang> field_languages(const std::string& text, const std::string& record_lang) const;
+
+ private:
+  Xapian::termpos index_text(Xapian::Document& doc, const std::string& text, const std::vector<Lang>& langs,
+                             unsigned boost, std::string_view field_prefix, Xapian::termpos base,
+                             std::vector<std::string>* spellings);
+
+  Analyzer& analyzer_;
+  bool full_;
+};
+
+}  // namespace haku

@@ -1,0 +1,44 @@
+#pragma once
+// QueryBuilder: turns the user's query text into a Xapian query over Haku's schema. Xapian's QueryParser
+// reads the syntax (phrases, AND / OR / NOT, -word, field:word, word*); every word it yields is then
+// expanded with the same analysis as at index time (surface, folded form, stems, lemmas and compound
+// parts per language), weighted below the word itself. Not thread-safe (uses the caller's Analyzer).
+#include <xapian.h>
+
+#include <string>
+#include <vector>
+
+#include "api/search.h"
+#include "stemmers/analyzer.h"
+
+namespace haku {
+
+struct BuiltQuery {
+  Xapian::Query query;
+  std::vector<Lang> langs;
+  bool detected = false;
+  bool fell_back = false;            // the parser rejected the syntax; searched as plain words
+  std::vector<std::string> words;    // the user's words, normalised (for spelling suggestions)
+  std::vector<ExplainTerm> explain;  // what each word was expanded to
+  std::string parse_error;
+};
+
+class QueryBuilder {
+ public:
+  QueryBuilder(Analyzer& analyzer, const Xapian::Database& db);
+  // `all_words`: words combine with AND (true) or OR (false) where the query gives no operator.
+  BuiltQuery build(const std::string& text, const std::string& lang, bool all_words);
+
+ private:
+  Xapian::Query rebuild(const Xapian::Query& q, bool positional, BuiltQuery& out, bool top);
+  Xapian::Query expand_word(const std::string& term, bool positional, BuiltQuery& out, bool droppable);
+
+  Analyzer& analyzer_;
+  const Xapian::Database& db_;
+};
+
+// The languages a query is analysed in: the given one, the detected one (3+ words), or all three.
+std::vector<Lang> query_languages(Analyzer& analyzer, const std::string& text, const std::string& lang,
+                                  bool* detected);
+
+}  // namespace haku

@@ -1,0 +1,103 @@
+// Snippet windows with matched words marked.
+#include "api/snippet.h"
+
+#include "api/schema.h"
+
+namespace haku {
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+// Moves a byte offset back (or forward) to the start of a UTF-8 character.
+size_t utf8_floor(const std::string& s, size_t i) {
+  while (i > 0 && i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) --i;
+  return i;
+}
+}  // namespace
+
+std::string make_snippet(Analyzer& analyzer, const std::string& text, const std::vector<Lang>& langs,
+                         const std::set<std::string>& query_terms, size_t max_bytes) {
+  if (text.empty()) return {};
+  std::vector<Word> words = analyzer.tokenize(text);
+  std::vector<bool> hit(words.size(), false);
+  for (size_t i = 0; i < words.size(); ++i) {
+    const Word& w = words[i];
+    if (query_terms.count(w.norm) ||
+        query_terms.count(std::string(schema::kFolded) + (w.folded.empty() ? w.norm : w.folded))) {
+      hit[i] = true;
+      continue;
+    }
+    for (Lang l : langs) {
+      for (const Derived& d : analyzer.derive(w.norm, l)) {
+        if (query_terms.count(schema::derived_term(d.kind, l, d.text))) {
+          hit[i] = true;
+          break;
+        }
+      }
+      if (hit[i]) break;
+    }
+  }
+  // The window start (a word) that covers the most marked words within max_bytes.
+  size_t best_start = 0, best_count = 0;
+  size_t j = 0, count = 0;
+  for (size_t i = 0; i < words.size(); ++i) {
+    if (j < i) j = i, count = 0;
+    while (j < words.size() && words[j].end - words[i].begin <= max_bytes) count += hit[j++];
+    if (count > best_count) best_count = count, best_start = i;
+    if (hit[i] && j > i) --count;
+  }
+  size_t from = 0;
+  if (best_count > 0 && text.size() > max_bytes) {
+    // Start a little before the first marked word so it has some context.
+    size_t first = best_start;
+    size_t back = first;
+    while (back > 0 && words[first].begin - words[back - 1].begin < max_bytes / 4) --back;
+    from = words[back].begin;
+    if (back > 0) {
+      // Prefer a sentence start when one is near.
+      size_t dot = text.rfind(". ", from);
+      if (dot != std::string::npos && from - dot < max_bytes / 4) from = dot + 2;
+    }
+  }
+  size_t to = std::min(text.size(), from + max_bytes);
+  if (to < text.size()) {
+    // End at a word boundary.
+    size_t last_end = from;
+    for (const Word& w : words)
+      if (w.begin >= from && w.end <= to) last_end = w.end;
+    to = last_end > from ? last_end : utf8_floor(text, to);
+  }
+  std::string out;
+  if (from > 0) out += "… ";
+  size_t cursor = from;
+  for (size_t i = 0; i < words.size(); ++i) {
+    const Word& w = words[i];
+    if (!hit[i] || w.begin < from || w.end > to) continue;
+    out += html_escape(std::string_view(text).substr(cursor, w.begin - cursor));
+    out += "<mark>";
+    out += html_escape(std::string_view(text).substr(w.begin, w.end - w.begin));
+    out += "</mark>";
+    cursor = w.end;
+  }
+  out += html_escape(std::string_view(text).substr(cursor, to - cursor));
+  if (to < text.size()) out += " …";
+  // Newlines and tabs read as spaces in a one-line snippet.
+  for (char& c : out)
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  return out;
+}
+
+}  // namespace haku

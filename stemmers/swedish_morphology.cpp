@@ -27,7 +27,8 @@
 namespace haku {
 namespace {
 
-constexpr size_t kMinPartBytes = 3;
+constexpr size_t kMinPartBytes = 2;  // bytes; a split point needs at least this much on each side
+constexpr size_t kMinPartChars = 3;  // letters of a part that is a word of its own
 constexpr size_t kMinCompoundBytes = 7;
 constexpr size_t kMaxWordBytes = 60;
 
@@ -42,6 +43,10 @@ bool is_suffix_word(std::string_view w) {
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+size_t char_count(std::string_view s) {
+  return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 bool file_readable(const std::string& path) { return static_cast<bool>(std::ifstream(path)); }
@@ -65,12 +70,9 @@ SwedishMorphology::SwedishMorphology(const Paths& paths) {
     const std::string norm = text::normalize_word(word);
     if (norm != word) continue;
     const std::string flags = slash == std::string::npos ? std::string() : line.substr(slash + 1);
-    if (flags.find('Z') != std::string::npos)
-      compound_only_.insert(norm);
-    else
-      lemmas_.insert(norm);
+    flags_[norm] += flags.empty() ? std::string(" ") : flags;
   }
-  if (lemmas_.empty()) {
+  if (flags_.empty()) {
     error_ = "hunspell-sv dictionary is empty (" + paths.dic + ")";
     return;
   }
@@ -78,6 +80,15 @@ SwedishMorphology::SwedishMorphology(const Paths& paths) {
 }
 
 SwedishMorphology::~SwedishMorphology() = default;
+
+bool SwedishMorphology::has_flag(const std::string& w, char flag) const {
+  const auto it = flags_.find(w);
+  return it != flags_.end() && it->second.find(flag) != std::string::npos;
+}
+
+bool SwedishMorphology::is_lemma(const std::string& w) const {
+  return flags_.count(w) != 0 && !has_flag(w, 'Z');
+}
 
 std::string SwedishMorphology::lemma_of(const std::string& word) const {
   if (is_lemma(word)) return word;
@@ -88,28 +99,50 @@ std::string SwedishMorphology::lemma_of(const std::string& word) const {
     const std::string base = word.substr(0, word.size() - ending.size());
     if (ends_with(base, "isk") && (is_lemma(base) || hunspell_->spell(base))) return base;
   }
-  for (const std::string& stem : hunspell_->stem(word))
+  // Hunspell's stems, leaving out derivations (flag T: "arbetare" -> "arbeta", "invandrare" ->
+  // "invandra"): those are other words, and the form Hunspell accepts is a base form itself.
+  bool derived_only = false;
+  for (const std::string& analysis : hunspell_->analyze(word)) {
+    const size_t st = analysis.find("st:");
+    if (st == std::string::npos) continue;
+    const size_t st_end = analysis.find(' ', st);
+    const std::string stem = analysis.substr(st + 3, st_end == std::string::npos ? std::string::npos : st_end - st - 3);
+    const size_t fl = analysis.find("fl:");
+    if (fl != std::string::npos && analysis.find('T', fl) != std::string::npos) {
+      derived_only = true;
+      continue;
+    }
     if (is_lemma(stem)) return stem;
+  }
+  if (derived_only && hunspell_->spell(word)) return word;
   return {};
 }
 
-std::string SwedishMorphology::modifier_of(const std::string& head) const {
-  if (head.size() < kMinPartBytes) return {};
+std::string SwedishMorphology::modifier_of(const std::string& head, bool strict) const {
+  const bool bound = has_flag(head, 'Z');  // "anti", "arbets", "läro", "invandrar"
+  if (!bound && char_count(head) < kMinPartChars) return {};
   // Agent nouns drop their final e: "invandrar-" -> "invandrare", "lärar-" -> "lärare".
   if (ends_with(head, "ar") || ends_with(head, "er"))
     if (std::string with_e = head + "e"; is_lemma(with_e) || hunspell_->spell(with_e)) return with_e;
-  if (is_lemma(head)) return head;
+  // A word that may begin a compound as it is ("kurs-", "analys-", "hög-").
+  if (is_lemma(head) && has_flag(head, 'X')) return head;
+  // Linking -s-: "yrkes-" -> "yrke", "arbets-" -> "arbete".
   if (ends_with(head, "s") && !ends_with(head, "ss")) {
     const std::string without_s = head.substr(0, head.size() - 1);
-    if (without_s.size() >= kMinPartBytes && is_lemma(without_s)) return without_s;
+    if (char_count(without_s) >= kMinPartChars) {
+      if (is_lemma(without_s)) return without_s;
+      if (std::string with_e = without_s + "e"; is_lemma(with_e)) return with_e;
+    }
   }
-  for (std::string_view vowel : {"e", "a"})
+  if (strict) return {};
+  // A dropped final vowel or a changed one: "skol-" -> "skola", "läro-" -> "lära", "gatu-" -> "gata".
+  for (std::string_view vowel : {"a", "e"})
     if (std::string with = head + std::string(vowel); is_lemma(with)) return with;
   if (ends_with(head, "o") || ends_with(head, "u") || ends_with(head, "e")) {
     std::string changed = head.substr(0, head.size() - 1) + "a";
     if (is_lemma(changed)) return changed;
   }
-  if (compound_only_.count(head) != 0) return head;
+  if (is_lemma(head) || bound) return head;
   return {};
 }
 
@@ -118,17 +151,24 @@ SwedishAnalysis SwedishMorphology::analyze(std::string_view norm) const {
   if (!hunspell_ || norm.empty() || norm.size() > kMaxWordBytes) return result;
   const std::string word(norm);
   const std::string lemma = lemma_of(word);
+  // A lexicon word ("konsekvens", "högskola") is split only when both parts are long and the first
+  // one is joined as it is or with -s-, so that chance segmentations ("kon" + "sekvens") stay out.
+  const bool lexicalised = !lemma.empty() && is_lemma(lemma);
+  const size_t min_chars = lexicalised ? kMinPartChars + 1 : kMinPartChars;
 
   if (word.size() >= kMinCompoundBytes) {
     // Longest tail first; split points on code point boundaries.
-    for (size_t cut = kMinPartBytes - 1; cut + kMinPartBytes <= word.size(); ++cut) {
+    for (size_t cut = kMinPartBytes; cut + kMinPartBytes <= word.size(); ++cut) {
       if ((static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) continue;
       const std::string head = word.substr(0, cut);
       const std::string tail = word.substr(cut);
       const std::string tail_lemma = lemma_of(tail);
-      if (tail_lemma.size() < kMinPartBytes || is_suffix_word(tail_lemma)) continue;
-      const std::string modifier = modifier_of(head);
-      if (modifier.empty()) continue;
+      // The head of a compound must be a word that may end one (COMPOUNDEND), or an -isk adjective.
+      if (char_count(tail_lemma) < min_chars || is_suffix_word(tail_lemma)) continue;
+      const bool in_lexicon = flags_.count(tail_lemma) != 0;
+      if (in_lexicon ? !has_flag(tail_lemma, 'Y') : char_count(tail_lemma) < 5) continue;
+      const std::string modifier = modifier_of(head, lexicalised);
+      if (modifier.empty() || (lexicalised && char_count(modifier) < min_chars)) continue;
       result.lemmas.push_back(head + tail_lemma);
       result.parts.push_back(modifier);
       if (tail_lemma != modifier) result.parts.push_back(tail_lemma);

@@ -4,7 +4,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 class Hunspell;
@@ -37,13 +37,16 @@ class SwedishMorphology {
   // The base form of a non-compound word when it can be told from the lexicon; empty otherwise.
   std::string lemma_of(const std::string& word) const;
   // The dictionary form of a compound's first part as it appears in the word (linking -s-, a dropped
-  // or changed final vowel); empty when no form of it is a lexicon word.
-  std::string modifier_of(const std::string& head) const;
-  bool is_lemma(const std::string& w) const { return lemmas_.count(w) != 0; }
+  // or changed final vowel); empty when no form of it is a lexicon word. strict: only the forms
+  // joined as they are or with -s-.
+  std::string modifier_of(const std::string& head, bool strict) const;
+  bool is_lemma(const std::string& w) const;
+  bool has_flag(const std::string& w, char flag) const;
 
   std::unique_ptr<Hunspell> hunspell_;
-  std::unordered_set<std::string> lemmas_;          // entries usable as words of their own
-  std::unordered_set<std::string> compound_only_;   // entries that exist only inside compounds ("anti")
+  // Lexicon entries with their affix flags (all lines of a word merged). Flags used here, from
+  // sv_SE.aff: X COMPOUNDBEGIN, Y COMPOUNDEND, Z ONLYINCOMPOUND ("anti", "arbets", "läro").
+  std::unordered_map<std::string, std::string> flags_;
   std::string error_;
 };
 

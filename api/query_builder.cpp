@@ -165,7 +165,9 @@ BuiltQuery QueryBuilder::build(const std::string& text, const std::string& lang,
   qp.add_prefix("places", std::string(schema::kPlace));
   qp.add_prefix("theme", std::string(schema::kTheme));
   qp.add_prefix("themes", std::string(schema::kTheme));
-  for (const auto& f : schema::facets()) qp.add_boolean_prefix(f.name, f.prefix);
+  // Facets are filters in the query too (fund:AMIF), except where the name is a free-text field.
+  for (const auto& f : schema::facets())
+    if (f.name != "implementer" && f.name != "places" && f.name != "themes") qp.add_boolean_prefix(f.name, f.prefix);
   qp.add_boolean_prefix("id", std::string(schema::kId));
   const unsigned flags = Xapian::QueryParser::FLAG_PHRASE | Xapian::QueryParser::FLAG_BOOLEAN |
                          Xapian::QueryParser::FLAG_LOVEHATE | Xapian::QueryParser::FLAG_WILDCARD |

@@ -1,0 +1,433 @@
+// Engine tests: build / publish / update / delete, crash safety, locking, search, facets, paging,
+// snippets, suggestions and more-like-this, on temporary index directories.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "api/generations.h"
+#include "api/index_writer.h"
+#include "api/searcher.h"
+#include "corpus/reader.h"
+
+namespace fs = std::filesystem;
+using namespace haku;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "haku-api-test-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::vector<Project> sample_corpus() {
+  std::vector<Project> out;
+  CorpusReader reader;
+  reader.read(std::string(HAKU_SOURCE_DIR) + "/corpus/sample", [&](Project&& p, const SourceLocation&) {
+    out.push_back(std::move(p));
+  }, [](const Diagnostic& d) { FAIL("sample corpus diagnostic: " << d.to_string()); });
+  return out;
+}
+
+void build_index(const std::string& dir, const std::vector<Project>& records) {
+  WriterOptions wo;
+  wo.index_dir = dir;
+  auto w = IndexWriter::open(wo);
+  REQUIRE(w.is_ok());
+  REQUIRE(w.value()->begin_build().is_ok());
+  for (const auto& p : records) REQUIRE(w.value()->add(p).is_ok());
+  REQUIRE(w.value()->publish().is_ok());
+}
+
+std::unique_ptr<Searcher> open_searcher(const std::string& dir) {
+  auto s = Searcher::open({dir, ""});
+  REQUIRE(s.is_ok());
+  return std::move(s.value());
+}
+
+Project record(const std::string& id, const std::string& title, const std::string& description,
+               const std::string& lang) {
+  Project p;
+  p.id = id;
+  p.title = title;
+  p.description = description;
+  p.lang = lang;
+  return p;
+}
+
+std::vector<std::string> ids_of(const SearchResult& r) {
+  std::vector<std::string> ids;
+  for (const auto& h : r.hits) ids.push_back(h.id);
+  return ids;
+}
+
+SearchResult must_search(Searcher& s, const SearchRequest& r) {
+  auto res = s.search(r);
+  REQUIRE_MESSAGE(res.is_ok(), res.status().message());
+  return std::move(res.value());
+}
+
+SearchRequest query(const std::string& q) {
+  SearchRequest r;
+  r.q = q;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("the sample corpus: antirasism yrkeshögskola ranks VARAVA first") {
+  TempDir dir;
+  auto records = sample_corpus();
+  REQUIRE(records.size() >= 19);
+  build_index(dir.path, records);
+  auto s = open_searcher(dir.path);
+  SearchResult r = must_search(*s, query("antirasism yrkeshögskola"));
+  REQUIRE(!r.hits.empty());
+  CHECK(r.hits[0].id == "amif-sv-2021-varava");
+  CHECK(r.hits[0].score == doctest::Approx(1.0));
+  // The snippet marks the words as written, also inflected forms reached through stems and compounds.
+  CHECK(r.hits[0].snippet.find("<mark>") != std::string::npos);
+  CHECK(r.hits[0].snippet.find("<mark>yrkeshögskolorna</mark>") != std::string::npos);
+}
+
+TEST_CASE("a user who types without Nordic letters still finds the record") {
+  TempDir dir;
+  build_index(dir.path, sample_corpus());
+  auto s = open_searcher(dir.path);
+  SearchResult r = must_search(*s, query("yrkeshogskola"));
+  CHECK(std::find(ids_of(r).begin(), ids_of(r).end(), "amif-sv-2021-varava") != ids_of(r).end());
+}
+
+TEST_CASE("Finnish inflected forms and compounds match through lemmas and parts") {
+  TempDir dir;
+  build_index(dir.path, {record("a", "Ammattikorkeakoulujen yhteistyö", "Hanke kehittää ammattikorkeakoulujen opetusta.", "fi"),
+                         record("b", "Kotoutumiskoulutuksessa uusia malleja", "Maahanmuuttajille suunnattu kotoutumiskoulutus.", "fi"),
+                         record("c", "Unrelated", "Something about roads and bridges.", "en")});
+  auto s = open_searcher(dir.path);
+  CHECK(ids_of(must_search(*s, query("ammattikorkeakoulu"))) == std::vector<std::string>{"a"});
+  CHECK(ids_of(must_search(*s, query("maahanmuuttaja"))) == std::vector<std::string>{"b"});
+  // A compound part: "koulu" is part of ammattikorkeakoulu; "koulutus" part of kotoutumiskoulutus.
+  auto koulutus = ids_of(must_search(*s, query("koulutus")));
+  CHECK(std::find(koulutus.begin(), koulutus.end(), "b") != koulutus.end());
+}
+
+TEST_CASE("update replaces by id, delete removes, and each publishes a new generation") {
+  TempDir dir;
+  build_index(dir.path, {record("x1", "First title about bridges", "Old text.", "en"),
+                         record("x2", "Second title about roads", "Text.", "en")});
+  std::string gen1 = generations::current(dir.path);
+  {
+    WriterOptions wo;
+    wo.index_dir = dir.path;
+    auto w = IndexWriter::open(wo);
+    REQUIRE(w.is_ok());
+    REQUIRE(w.value()->begin_update().is_ok());
+    REQUIRE(w.value()->add(record("x1", "Replaced title about tunnels", "New text.", "en")).is_ok());
+    REQUIRE(w.value()->add(record("x3", "Third about ferries", "Text.", "en")).is_ok());
+    REQUIRE(w.value()->publish().is_ok());
+  }
+  std::string gen2 = generations::current(dir.path);
+  CHECK(gen2 != gen1);
+  auto s = open_searcher(dir.path);
+  CHECK(s->info().documents == 3);
+  CHECK(must_search(*s, query("bridges")).total == 0);
+  CHECK(ids_of(must_search(*s, query("tunnels"))) == std::vector<std::string>{"x1"});
+  {
+    WriterOptions wo;
+    wo.index_dir = dir.path;
+    auto w = IndexWriter::open(wo);
+    REQUIRE(w.value()->begin_update().is_ok());
+    CHECK(w.value()->remove("x2").is_ok());
+    CHECK(w.value()->remove("nope").code() == StatusCode::not_found);
+    REQUIRE(w.value()->publish().is_ok());
+  }
+  CHECK(s->refresh());
+  CHECK(s->info().documents == 2);
+  CHECK(s->get("x2").status().code() == StatusCode::not_found);
+  CHECK(s->get("x3")->title == "Third about ferries");
+}
+
+TEST_CASE("old generations are pruned to the retention count") {
+  TempDir dir;
+  for (int i = 0; i < 4; ++i) build_index(dir.path, {record("r" + std::to_string(i), "Title", "Text", "en")});
+  CHECK(generations::list(dir.path).size() == 2);
+  auto s = open_searcher(dir.path);
+  CHECK(s->get("r3").is_ok());
+}
+
+TEST_CASE("an unpublished build leaves the published generation exactly as it was") {
+  TempDir dir;
+  build_index(dir.path, {record("keep", "Kept record", "Text", "en")});
+  std::string before = generations::current(dir.path);
+  {
+    WriterOptions wo;
+    wo.index_dir = dir.path;
+    auto w = IndexWriter::open(wo);
+    REQUIRE(w.value()->begin_build().is_ok());
+    REQUIRE(w.value()->add(record("other", "Other", "Text", "en")).is_ok());
+    // destroyed without publish()
+  }
+  CHECK(generations::current(dir.path) == before);
+  CHECK(generations::list(dir.path).size() == 1);
+  auto s = open_searcher(dir.path);
+  CHECK(s->get("keep").is_ok());
+  CHECK(s->get("other").status().code() == StatusCode::not_found);
+}
+
+TEST_CASE("a build killed with SIGKILL half-way leaves the previous generation published and intact") {
+  TempDir dir;
+  build_index(dir.path, {record("keep", "Kept record", "Text", "en")});
+  std::string before = generations::current(dir.path);
+  int fds[2];
+  REQUIRE(::pipe(fds) == 0);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    WriterOptions wo;
+    wo.index_dir = dir.path;
+    auto w = IndexWriter::open(wo);
+    if (!w || !w.value()->begin_build()) ::_exit(3);
+    for (int i = 0; i < 20000; ++i) {
+      w.value()->add(record("n" + std::to_string(i), "New record " + std::to_string(i), "Body text", "en"));
+      if (i == 12000) (void)!::write(fds[1], "x", 1);  // past Xapian's first automatic flush
+    }
+    ::pause();
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  char c;
+  REQUIRE(::read(fds[0], &c, 1) == 1);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ::close(fds[0]);
+  CHECK(WIFSIGNALED(status));
+  CHECK(generations::current(dir.path) == before);
+  auto s = open_searcher(dir.path);
+  CHECK(s->info().documents == 1);
+  CHECK(s->get("keep").is_ok());
+  // The next build cleans up the abandoned generation.
+  build_index(dir.path, {record("next", "Next", "Text", "en")});
+  CHECK(generations::list(dir.path).size() == 2);
+}
+
+TEST_CASE("a second writer fails at once, naming the holder") {
+  TempDir dir;
+  WriterOptions wo;
+  wo.index_dir = dir.path;
+  auto first = IndexWriter::open(wo);
+  REQUIRE(first.is_ok());
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    auto second = IndexWriter::open(wo);
+    bool ok = !second && second.status().code() == StatusCode::busy &&
+              second.status().message().find(std::to_string(::getppid())) != std::string::npos;
+    ::_exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("facets, filters, multi-select and ranges") {
+  TempDir dir;
+  auto records = sample_corpus();
+  build_index(dir.path, records);
+  auto s = open_searcher(dir.path);
+  SearchRequest r;
+  r.facets = {"fund", "lang", "places", "year"};
+  SearchResult all = must_search(*s, r);
+  CHECK(all.total == records.size());
+  // Single-valued facets add up to the total (records without a value aside).
+  for (const auto& [name, values] : all.facets) {
+    if (name != "fund" && name != "lang") continue;
+    uint64_t sum = 0;
+    for (const auto& v : values) sum += v.count;
+    CHECK(sum == all.total);
+  }
+  // Filtering on a facet keeps that facet's other values (multi-select) and narrows the rest.
+  r.filters = {{"fund", "AMIF"}};
+  SearchResult amif = must_search(*s, r);
+  CHECK(amif.total < all.total);
+  CHECK(amif.total > 0);
+  for (const auto& h : amif.hits) CHECK(h.project.fund == "AMIF");
+  for (const auto& [name, values] : amif.facets) {
+    if (name != "fund") continue;
+    CHECK(values.size() > 1);
+    for (const auto& v : values) CHECK(v.selected == (v.value == "AMIF"));
+  }
+  // Two values of one facet are OR-ed.
+  r.filters = {{"fund", "AMIF"}, {"fund", "TSI"}};
+  CHECK(must_search(*s, r).total > amif.total);
+  // Budget range.
+  SearchRequest big;
+  big.eu_min = 1'000'000;
+  for (const auto& h : must_search(*s, big).hits) CHECK(*h.project.eu_contribution_eur >= 1'000'000);
+}
+
+TEST_CASE("browsing sorts newest start first; sort and order are honoured") {
+  TempDir dir;
+  build_index(dir.path, sample_corpus());
+  auto s = open_searcher(dir.path);
+  SearchRequest r;
+  r.per_page = 100;
+  SearchResult res = must_search(*s, r);
+  for (size_t i = 1; i < res.hits.size(); ++i)
+    CHECK(res.hits[i - 1].project.start_date >= res.hits[i].project.start_date);
+  r.sort = SortBy::start_date;
+  r.descending = false;
+  res = must_search(*s, r);
+  for (size_t i = 1; i < res.hits.size(); ++i)
+    if (!res.hits[i].project.start_date.empty())
+      CHECK(res.hits[i - 1].project.start_date <= res.hits[i].project.start_date);
+}
+
+TEST_CASE("cursor paging walks every record once and stays on its generation") {
+  TempDir dir;
+  auto records = sample_corpus();
+  build_index(dir.path, records);
+  auto s = open_searcher(dir.path);
+  SearchRequest r;
+  r.per_page = 4;
+  std::vector<std::string> seen;
+  std::string first_cursor;
+  for (int guard = 0; guard < 20; ++guard) {
+    SearchResult page = must_search(*s, r);
+    for (auto& id : ids_of(page)) seen.push_back(id);
+    if (page.next_cursor.empty()) break;
+    if (first_cursor.empty()) first_cursor = page.next_cursor;
+    r.cursor = page.next_cursor;
+  }
+  std::sort(seen.begin(), seen.end());
+  CHECK(std::adjacent_find(seen.begin(), seen.end()) == seen.end());
+  CHECK(seen.size() == records.size());
+  // A reindex after the first page: the cursor still reads the generation it came from.
+  SearchRequest again;
+  again.per_page = 4;
+  again.cursor = first_cursor;
+  SearchResult before = must_search(*s, again);
+  build_index(dir.path, {record("only", "Only record", "Text", "en")});
+  s->refresh();
+  SearchResult after = must_search(*s, again);
+  CHECK(ids_of(before) == ids_of(after));
+  // A cursor from another query is refused, naming the parameter.
+  SearchRequest other = query("rasism");
+  other.cursor = first_cursor;
+  auto bad = s->search(other);
+  CHECK(bad.status().code() == StatusCode::invalid_argument);
+  CHECK(bad.status().param() == "cursor");
+}
+
+TEST_CASE("every parameter is validated with its name") {
+  TempDir dir;
+  build_index(dir.path, {record("a", "A", "B", "en")});
+  auto s = open_searcher(dir.path);
+  auto param_of = [&](SearchRequest r) { return s->search(r).status().param(); };
+  SearchRequest r;
+  r.per_page = 0;
+  CHECK(param_of(r) == "per_page");
+  r.per_page = 101;
+  CHECK(param_of(r) == "per_page");
+  r = {};
+  r.page = 0;
+  CHECK(param_of(r) == "page");
+  r = {};
+  r.lang = "de";
+  CHECK(param_of(r) == "lang");
+  r = {};
+  r.facets = {"colour"};
+  CHECK(param_of(r) == "facets");
+  r = {};
+  r.filters = {{"colour", "red"}};
+  CHECK(param_of(r) == "filter");
+  r = {};
+  r.start_from = "1.1.2020";
+  CHECK(param_of(r) == "start_from");
+  r = {};
+  r.cursor = "garbage";
+  CHECK(param_of(r) == "cursor");
+}
+
+TEST_CASE("a query the parser rejects falls back to plain words and says so") {
+  TempDir dir;
+  build_index(dir.path, {record("a", "Bridges and roads", "Text", "en")});
+  auto s = open_searcher(dir.path);
+  SearchRequest r = query("bridges AND (");
+  r.explain = true;
+  SearchResult res = must_search(*s, r);
+  CHECK(res.total == 1);
+  REQUIRE(res.explain);
+  bool noted = false;
+  for (const auto& n : res.explain->notes) noted = noted || n.find("syntax") != std::string::npos;
+  CHECK(noted);
+}
+
+TEST_CASE("query syntax: phrases, NOT, field prefixes and wildcards") {
+  TempDir dir;
+  Project a = record("a", "Rasism i skolan", "Projektet motarbetar rasism i skolan.", "sv");
+  a.implementer = "Laurea-ammattikorkeakoulu";
+  Project b = record("b", "Skolan och språket", "Rasism nämns inte här, skolan i fokus.", "sv");
+  b.implementer = "Helsingin kaupunki";
+  build_index(dir.path, {a, b});
+  auto s = open_searcher(dir.path);
+  CHECK(ids_of(must_search(*s, query("\"rasism i skolan\""))) == std::vector<std::string>{"a"});
+  CHECK(ids_of(must_search(*s, query("skolan -rasism"))).empty());
+  CHECK(ids_of(must_search(*s, query("implementer:laurea"))) == std::vector<std::string>{"a"});
+  CHECK(ids_of(must_search(*s, query("språ*"))) == std::vector<std::string>{"b"});
+}
+
+TEST_CASE("did you mean, suggestions and more like this") {
+  TempDir dir;
+  build_index(dir.path, sample_corpus());
+  auto s = open_searcher(dir.path);
+  SearchResult typo = must_search(*s, query("antirasizm"));
+  if (typo.total == 0) {
+    REQUIRE(typo.did_you_mean);
+    CHECK(*typo.did_you_mean == "antirasism");
+  }
+  auto sug = s->suggest("mottag", "", 5);
+  REQUIRE(sug.is_ok());
+  REQUIRE(!sug->empty());
+  CHECK((*sug)[0].kind == "title");
+  CHECK((*sug)[0].id == "amif-sv-2021-varava");
+  CHECK(s->suggest("", "", 5).status().param() == "q");
+  SearchRequest r;
+  auto sim = s->similar("amif-sv-2021-varava", r);
+  REQUIRE(sim.is_ok());
+  REQUIRE(!sim->hits.empty());
+  for (const auto& h : sim->hits) CHECK(h.id != "amif-sv-2021-varava");
+  CHECK(s->similar("nope", r).status().code() == StatusCode::not_found);
+}
+
+TEST_CASE("info reports documents, languages and features") {
+  TempDir dir;
+  build_index(dir.path, sample_corpus());
+  auto s = open_searcher(dir.path);
+  IndexInfo info = s->info();
+  CHECK(info.documents >= 19);
+  CHECK(info.per_language["sv"] >= 16);
+  CHECK(info.terms > 100);
+  CHECK(info.size_bytes > 0);
+  CHECK(std::find(info.features.begin(), info.features.end(), "snowball") != info.features.end());
+}
+
+TEST_CASE("no published index is `unavailable`, not a crash") {
+  TempDir dir;
+  auto s = Searcher::open({dir.path, ""});
+  CHECK(s.status().code() == StatusCode::unavailable);
+}

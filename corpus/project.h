@@ -11,6 +11,8 @@ namespace haku {
 struct Translation {
   std::string title;
   std::string description;
+
+  bool operator==(const Translation&) const = default;
 };
 
 struct Project {

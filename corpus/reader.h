@@ -4,6 +4,7 @@
 // id -> first line map used to report duplicates). Not thread-safe: one CorpusReader per thread.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,11 @@ struct ReaderOptions {
   std::string rejects_path;             // each rejected raw line is appended here; empty = none
   size_t max_field_bytes = 64 * 1024;   // a longer text field is rejected
   size_t max_line_bytes = 1024 * 1024;  // a longer line is rejected
+  // CSV: header name -> record key (or a translation column such as "title_fi"); "" ignores the column.
+  // Consulted before the built-in names (the record keys, Kohesio's export labels): corpus/FORMATS.md.
+  std::map<std::string, std::string> column_map;
+  // Values for fields a source lacks, e.g. {"country", "FI"}; a record's own values take precedence.
+  std::map<std::string, std::string> defaults;
 };
 
 using RecordCallback = std::function<void(Project&&, const SourceLocation&)>;

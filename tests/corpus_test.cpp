@@ -320,3 +320,194 @@ TEST_CASE("Diagnostic::to_string") {
   d.field.clear();
   CHECK(d.to_string() == "f.jsonl:7: bad");
 }
+
+TEST_CASE("CSV round trip: named columns, quoted fields with delimiters and newlines, BOM, ';' delimiter") {
+  TempDir tmp;
+  Project p = full_project();
+  p.translations.erase("sv");
+  p.description = "Line one; with \"quotes\", commas\nand a second line.";
+  auto q = [](const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '"') out += '"';
+      out += c;
+    }
+    return out + "\"";
+  };
+  std::string header =
+      "id;title;description;lang;title_en;description_en;fund;programme;programming_period;managing_authority;"
+      "implementer;implementer_type;start_date;end_date;total_budget_eur;eu_contribution_eur;cofinancing_rate;"
+      "country;region_code;region_name;places;themes;source_url;source_name\r\n";
+  std::string row = q(p.id) + ";" + q(p.title) + ";" + q(p.description) + ";fi;" + q(p.translations["en"].title) +
+                    ";" + q(p.translations["en"].description) + ";ESF;" + q(p.programme) + ";2014-2020;" +
+                    q(p.managing_authority) + ";" + q(p.implementer) + ";public authority;1 January 2018;" +
+                    "31.12.2020;" + q("2 450 612,00 €") + ";1225306.5;50%;FI;FI1B;Helsinki-Uusimaa;" +
+                    q("Helsinki; Espoo") + ";social inclusion|employment;" + q(p.source_url) + ";Kohesio\r\n";
+  std::string path = tmp.file("c.csv", "\xEF\xBB\xBF" + header + row + row);
+  Result r = read_path(path);
+  CHECK(r.rejected.empty());
+  CHECK(r.warnings.size() == 1);  // the repeated id
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.records[0] == p);
+  CHECK(r.where[0].line == 2);
+  CHECK(r.where[1].line == 4);  // the description spans two lines
+}
+
+TEST_CASE("CSV: Kohesio's export columns are mapped") {
+  TempDir tmp;
+  std::string path = tmp.file(
+      "kohesio.csv",
+      "Project ID,Project name,Summary,Fund,Programme,Programming period,Managing authority,Beneficiary,"
+      "Start date,End date,Total budget,EU contribution,Co-financing rate,Country,Region,NUTS code,Project URL\n"
+      "Q2,Home in Finland 2,The project builds integration work.,European Social Fund (ESF),Sustainable growth,"
+      "2014-2020,Ministry,ELY,1 January 2018,31 December 2020,\"2 450 612,00 €\",\"1 225 306,00 €\",50%,FI,"
+      "Uusimaa,FI1B,https://kohesio.ec.europa.eu/en/projects/Q2\n");
+  Result r = read_path(path);
+  CHECK(r.rejected.empty());
+  CHECK(r.warnings.empty());
+  REQUIRE(r.records.size() == 1);
+  const Project& p = r.records[0];
+  CHECK(p.id == "Q2");
+  CHECK(p.title == "Home in Finland 2");
+  CHECK(p.lang == "en");
+  CHECK(p.implementer == "ELY");
+  CHECK(p.start_date == "2018-01-01");
+  CHECK(p.total_budget_eur == doctest::Approx(2450612));
+  CHECK(p.cofinancing_rate == doctest::Approx(0.5));
+  CHECK(p.region_code == "FI1B");
+  CHECK(p.region_name == "Uusimaa");
+}
+
+TEST_CASE("CSV: bad input is reported with the column name") {
+  TempDir tmp;
+  std::string path = tmp.file("bad.csv",
+                              "id,title,start_date,end_date,total_budget_eur,colour\n"
+                              "a,ok,1.1.2020,31.12.2020,100,red\n"
+                              "b,bad date,1.1.2020,soon,100,red\n"
+                              "c,bad money,1.1.2020,,much,red\n"
+                              ",no id,,,,\n"
+                              "d,too,many,fields,,,\n"
+                              "e,\"bad \xC3\x28\",,,,\n"
+                              "f,reversed,1.1.2021,1.1.2020,,\n"
+                              "g,\"never closed,,,,\n");
+  ReaderOptions options;
+  options.rejects_path = tmp.path("rejects.csv");
+  Result r = read_path(path, options);
+  REQUIRE(r.records.size() == 1);
+  std::vector<std::string> expected = {
+      path + ":3: end_date: not a date: \"soon\"",
+      path + ":4: total_budget_eur: not an amount: \"much\"",
+      path + ":5: id: missing",
+      path + ":6: expected 6 fields, got 7",
+      path + ":7: invalid UTF-8 at byte 8",
+      path + ":8: end_date: 2020-01-01 is before start_date 2021-01-01",
+      path + ":9: unterminated quoted field",
+  };
+  CHECK(r.rejected == expected);
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(r.warnings[0] == path + ":1: colour: unknown column (ignored)");
+  CHECK(r.stats.read == 8);
+  CHECK(r.stats.accepted == 1);
+  CHECK(r.stats.rejected == 7);
+  std::string rejects = slurp(options.rejects_path);
+  CHECK(rejects.starts_with("b,bad date,1.1.2020,soon,100,red\n"));
+  CHECK(rejects.ends_with("g,\"never closed,,,,\n"));
+}
+
+TEST_CASE("CSV: a column mapping and defaults") {
+  TempDir tmp;
+  std::string path = tmp.file("m.csv", "Koodi;Hankkeen nimi;Tila\nA1;Hanke;Toiminnassa\n");
+  ReaderOptions options;
+  options.column_map = {{"Koodi", "id"}, {"Hankkeen nimi", "title"}, {"Tila", ""}};
+  options.defaults = {{"country", "FI"}, {"source_name", "EURA 2014"}};
+  Result r = read_path(path, options);
+  CHECK(r.warnings.empty());
+  REQUIRE(r.records.size() == 1);
+  CHECK(r.records[0].id == "A1");
+  CHECK(r.records[0].country == "FI");
+  CHECK(r.records[0].source_name == "EURA 2014");
+}
+
+TEST_CASE("a folder is read recursively in name order") {
+  TempDir tmp;
+  fs::create_directories(tmp.path("sub"));
+  tmp.file("b.jsonl", "{\"id\":\"b\",\"title\":\"B\"}\n");
+  tmp.file("sub/a.csv", "id,title\na,A\n");
+  tmp.file("notes.txt", "ignored");
+  Result r = read_path(tmp.dir());
+  REQUIRE(r.records.size() == 2);
+  CHECK(r.records[0].id == "b");  // "b.jsonl" < "sub/a.csv"
+  CHECK(r.records[1].id == "a");
+}
+
+// The EURA 2014 register's columns (see corpus/FORMATS.md).
+ReaderOptions eura_options() {
+  ReaderOptions o;
+  o.column_map = {
+      {"Koodi", "id"},
+      {"Rahasto", "fund"},
+      {"Hankkeen nimi", "title"},
+      {"Projektin nimi", "title"},
+      {"Ohjelma / osio", "programme"},
+      {"Tl", ""},
+      {"Viranomainen", "managing_authority"},
+      {"Tila", ""},
+      {"Toiminnan tila", ""},
+      {"Aloituspvm", "start_date"},
+      {"Päättymispvm", "end_date"},
+      {"Toteuttajan nimi", "implementer"},
+      {"Myönnetty EU- ja valtion rahoitus", "eu_contribution_eur"},
+      {"Toteutunut EU- ja valtion rahoitus", ""},
+      {"Suunniteltu julkinen rahoitus yhteensä", "total_budget_eur"},
+      {"Toteutunut julkinen rahoitus yhteensä", ""},
+  };
+  o.defaults = {{"country", "FI"}, {"lang", "fi"}};
+  return o;
+}
+
+TEST_CASE("a real register: every row of the 2014-2020 EURA file is accepted or reported") {
+  std::string path = std::string(HAKU_SHARED_DIR) + "/data/fi_rakennerahastot_2014-2020.csv";
+  if (!fs::exists(path)) {
+    MESSAGE("skipped: " << path << " is absent");
+    return;
+  }
+  TempDir tmp;
+  ReaderOptions options = eura_options();
+  options.defaults["programming_period"] = "2014-2020";
+  options.rejects_path = tmp.path("rejects.csv");
+  Result r = read_path(path, options);
+  MESSAGE("EURA 2014: read " << r.stats.read << ", accepted " << r.stats.accepted << ", rejected "
+                             << r.stats.rejected << ", duplicates " << r.stats.duplicates);
+  CHECK(r.warnings.size() == r.stats.duplicates);  // every column is mapped
+  CHECK(r.stats.read == r.stats.accepted + r.stats.rejected);
+  CHECK(r.stats.read >= 2800);
+  CHECK(r.stats.rejected > 0);  // the shifted rows
+  CHECK(r.stats.accepted > r.stats.read * 9 / 10);
+  for (const auto& msg : r.rejected) {
+    INFO(msg);
+    CHECK(msg.starts_with(path + ":"));
+  }
+  // The rejects file holds one entry per rejected record.
+  std::ifstream rejects(options.rejects_path);
+  size_t lines = 0;
+  for (std::string line; std::getline(rejects, line);) ++lines;
+  CHECK(lines >= r.stats.rejected);
+  REQUIRE_FALSE(r.records.empty());
+  CHECK(r.records[0].id == "A70301");
+  CHECK(r.records[0].fund == "EAKR");
+  CHECK(r.records[0].start_date == "2015-03-01");
+  CHECK(r.records[0].managing_authority == "Innovaatiorahoituskeskus Tekes");
+}
+
+TEST_CASE("a real register: the 2007-2013 EURA file") {
+  std::string path = std::string(HAKU_SHARED_DIR) + "/data/fi_rakennerahastot_2007-2013.csv";
+  if (!fs::exists(path)) {
+    MESSAGE("skipped: " << path << " is absent");
+    return;
+  }
+  Result r = read_path(path, eura_options());
+  MESSAGE("EURA 2007: read " << r.stats.read << ", accepted " << r.stats.accepted << ", rejected "
+                             << r.stats.rejected);
+  CHECK(r.stats.read == r.stats.accepted + r.stats.rejected);
+  CHECK(r.stats.accepted > r.stats.read * 9 / 10);
+}

@@ -102,6 +102,7 @@ std::string SwedishMorphology::lemma_of(const std::string& word) const {
   // Hunspell's stems, leaving out derivations (flag T: "arbetare" -> "arbeta", "invandrare" ->
   // "invandra"): those are other words, and the form Hunspell accepts is a base form itself.
   bool derived_only = false;
+  std::string best;  // prefer a stem the word begins with ("åtgärder" -> "åtgärd", not "åtgärda")
   for (const std::string& analysis : hunspell_->analyze(word)) {
     const size_t st = analysis.find("st:");
     if (st == std::string::npos) continue;
@@ -112,8 +113,11 @@ std::string SwedishMorphology::lemma_of(const std::string& word) const {
       derived_only = true;
       continue;
     }
-    if (is_lemma(stem)) return stem;
+    if (!is_lemma(stem)) continue;
+    if (word.compare(0, stem.size(), stem) == 0) return stem;
+    if (best.empty()) best = stem;
   }
+  if (!best.empty()) return best;
   if (derived_only && hunspell_->spell(word)) return word;
   return {};
 }

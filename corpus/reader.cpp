@@ -18,10 +18,11 @@ namespace haku {
 
 std::string Diagnostic::to_string() const {
   std::string out = where.file;
-  if (where.line > 0) out += ":" + std::to_string(where.line);
-  out += ": ";
-  if (!field.empty()) out += field + ": ";
-  return out + reason;
+  if (where.line > 0) out.append(":").append(std::to_string(where.line));
+  out.append(": ");
+  if (!field.empty()) out.append(field).append(": ");
+  out.append(reason);
+  return out;
 }
 
 namespace {
@@ -180,9 +181,18 @@ struct CorpusReader::Impl {
   const RecordCallback* on_record = nullptr;
   const DiagnosticCallback* on_diagnostic = nullptr;
 
+  void emit(DiagnosticKind kind, const SourceLocation& where, std::string field, std::string reason) {
+    Diagnostic d;
+    d.kind = kind;
+    d.where = where;
+    d.field = std::move(field);
+    d.reason = std::move(reason);
+    (*on_diagnostic)(d);
+  }
+
   void warn(const SourceLocation& where, std::string field, std::string reason) {
     ++stats.warnings;
-    (*on_diagnostic)(Diagnostic{DiagnosticKind::warning, where, std::move(field), std::move(reason)});
+    emit(DiagnosticKind::warning, where, std::move(field), std::move(reason));
   }
 
   void warn_once(const SourceLocation& where, const std::string& name, const std::string& reason) {
@@ -191,15 +201,14 @@ struct CorpusReader::Impl {
 
   void reject(const SourceLocation& where, std::string field, std::string reason, std::string_view raw) {
     ++stats.rejected;
-    (*on_diagnostic)(Diagnostic{DiagnosticKind::rejected, where, std::move(field), std::move(reason)});
+    emit(DiagnosticKind::rejected, where, std::move(field), std::move(reason));
     if (options.rejects_path.empty()) return;
     if (!rejects.is_open()) {
       rejects.open(options.rejects_path, std::ios::binary | std::ios::app);
       if (!rejects) {
-        (*on_diagnostic)(Diagnostic{DiagnosticKind::warning, {options.rejects_path, 0}, "",
-                                    "cannot open the rejects file"});
-        ++stats.warnings;
+        std::string path = std::move(options.rejects_path);
         options.rejects_path.clear();
+        warn({path, 0}, "", "cannot open the rejects file");
         return;
       }
     }

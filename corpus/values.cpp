@@ -43,33 +43,33 @@ bool all_digits(std::string_view s) {
 }
 
 // Strips a currency marker at either end: €, EUR, euro, euroa, e (Finnish shorthand after a number).
-std::string strip_currency(std::string s) {
+std::string strip_currency(std::string_view s) {
   static constexpr std::array<std::string_view, 6> kMarks = {"\xE2\x82\xAC", "euroa", "euros", "euro", "eur",
                                                                "e"};
   bool changed = true;
   while (changed) {
     changed = false;
-    s = std::string(trim(s));
+    s = trim(s);
     std::string lower = ascii_lower(s);
     for (auto m : kMarks) {
       if (lower.size() > m.size() && lower.compare(lower.size() - m.size(), m.size(), m) == 0) {
         char before = lower[lower.size() - m.size() - 1];
         // A word marker must not be glued to letters ("1000euro" is fine, "tree" is not an amount).
         if (m[0] != '\xE2' && std::isalpha(static_cast<unsigned char>(before))) continue;
-        s.resize(s.size() - m.size());
+        s.remove_suffix(m.size());
         changed = true;
         break;
       }
       if (lower.size() > m.size() && lower.compare(0, m.size(), m) == 0) {
         char after = lower[m.size()];
         if (m[0] != '\xE2' && std::isalpha(static_cast<unsigned char>(after))) continue;
-        s.erase(0, m.size());
+        s.remove_prefix(m.size());
         changed = true;
         break;
       }
     }
   }
-  return s;
+  return std::string(s);
 }
 
 // Checks "1 234 567" style grouping: first group 1-3 digits, then groups of exactly 3.
@@ -223,7 +223,6 @@ bool parse_date_impl(const std::string& text, std::string* iso, bool month_only_
 
 bool parse_money(const std::string& text, double* out) {
   std::string s = strip_currency(normalise_spaces(text));
-  s = std::string(trim(s));
   if (s.empty() || s.size() > 64) return false;
   // A trailing ",-" or ".-" means "no cents" in Nordic price notation.
   if (s.size() > 2 && (s.ends_with(",-") || s.ends_with(".-"))) s.resize(s.size() - 2);

@@ -10,6 +10,7 @@
 #include "api/document_builder.h"
 #include "api/generations.h"
 #include "api/schema.h"
+#include "api/semantic.h"
 
 namespace fs = std::filesystem;
 
@@ -47,6 +48,28 @@ struct IndexWriter::Impl {
   bool published = false;
   uint64_t added = 0;
   std::vector<std::string> spellings;
+  SemanticBuildReport semantic;  // of the last publish()
+
+  // Trains (or reuses) the generation's semantic layer. A failure leaves the generation keyword-only
+  // rather than failing the publish: the report says why.
+  void build_semantic(const std::string& dir) {
+    const std::string gen_dir = (fs::path(dir) / gen).string();
+    semantic = {};
+    if (!options.full_analysis) {
+      remove_semantic_layer(gen_dir);
+      semantic.skipped_because = "keyword-only build";
+      return;
+    }
+    SemanticBuildOptions so;
+    so.gen_dir = gen_dir;
+    std::string cur = generations::current(dir);
+    if (!cur.empty() && cur != gen) so.previous_gen_dir = (fs::path(dir) / cur).string();
+    if (Status s = build_semantic_layer(so, *analyzer, &semantic); !s) {
+      remove_semantic_layer(gen_dir);
+      semantic = {};
+      semantic.skipped_because = s.message();
+    }
+  }
 
   Status start(const std::string& name, int flags) {
     try {
@@ -164,6 +187,7 @@ Status IndexWriter::publish() {
     return Status::error(StatusCode::io_error, "cannot commit the index: " + e.get_description());
   }
   impl_->db.reset();
+  impl_->build_semantic(dir);
   if (!impl_->in_place) {
     if (Status s = generations::sync_tree((fs::path(dir) / impl_->gen).string()); !s) return s;
     if (Status s = generations::publish(dir, impl_->gen); !s) return s;
@@ -176,6 +200,7 @@ Status IndexWriter::publish() {
 std::string IndexWriter::generation() const { return impl_->gen; }
 uint64_t IndexWriter::added() const { return impl_->added; }
 std::vector<std::string> IndexWriter::analysis_notes() const { return impl_->analyzer->features().notes; }
+std::vector<std::string> IndexWriter::report_lines() const { return impl_->semantic.lines(); }
 
 Status compact_index(const WriterOptions& options) {
   generations::DirLock lock;

@@ -41,6 +41,9 @@ class IndexWriter {
   std::string generation() const;
   uint64_t added() const;
   std::vector<std::string> analysis_notes() const;
+  // After publish(): what the semantic layer cost (training time, model and vector index sizes) or why
+  // there is none.
+  std::vector<std::string> report_lines() const;
 
  private:
   struct Impl;

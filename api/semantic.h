@@ -1,0 +1,119 @@
+#pragma once
+// Semantic layer of a generation: a fastText model trained on the generation's own records (subword
+// n-grams, so Finnish and Swedish inflections and compounds land near each other) and an HNSW index of
+// one vector per record. A loaded SemanticIndex is immutable and safe to share between threads;
+// SemanticCache is thread-safe; build_semantic_layer is not (one writer).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/status.h"
+#include "stemmers/analyzer.h"
+
+namespace haku {
+
+// Files under <generation>/semantic/: model.bin (fastText), records.hnsw (hnswlib, label = Xapian
+// docid), mean.f32 (the mean record vector, removed before normalising), meta.txt (key=value lines:
+// hashes for reuse, parameters and costs).
+namespace semantic_files {
+std::string dir(const std::string& gen_dir);
+std::string meta(const std::string& gen_dir);
+}  // namespace semantic_files
+
+// What a build of the semantic layer did and cost (for the indexer's summary and the README).
+struct SemanticBuildReport {
+  bool built = false;            // false: skipped, see `skipped_because`
+  std::string skipped_because;
+  bool model_reused = false;     // the corpus was unchanged: the previous generation's model was linked
+  bool vectors_reused = false;   // ... and so were the record vectors
+  std::string method;            // skipgram | cbow
+  int dim = 0;
+  int epoch = 0;
+  uint64_t records = 0;
+  uint64_t tokens = 0;           // words of the training corpus
+  uint64_t vocabulary = 0;       // words with their own vector (after minCount)
+  double train_seconds = 0;      // fastText training (0 when reused)
+  double embed_seconds = 0;      // record vectors and the HNSW graph
+  uint64_t model_bytes = 0;
+  uint64_t index_bytes = 0;      // records.hnsw
+  std::vector<std::string> lines() const;  // human-readable summary, costs scaled per 100k records
+};
+
+struct SemanticBuildOptions {
+  std::string gen_dir;           // the generation being published (its xapian/ is committed)
+  std::string previous_gen_dir;  // the published generation before this one; empty if none
+  uint64_t min_records = 10;     // fewer records than this: no semantic layer (nothing to learn from)
+};
+
+// (Re)builds <gen_dir>/semantic/ from the committed database of the generation: writes the training
+// corpus (one line of normalised words per record), trains fastText with a fixed seed and one thread
+// (reproducible), or links the previous model when the corpus hash is unchanged, then embeds every
+// record into the HNSW index. Replaces the folder as a whole; removes it when skipped.
+Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analyzer, SemanticBuildReport* report);
+// Removes <gen_dir>/semantic/ (keyword-only builds must not serve an older generation's vectors).
+void remove_semantic_layer(const std::string& gen_dir);
+
+// The words of a text as trained on and embedded: normalised tokens, digits-only tokens dropped.
+std::vector<std::string> semantic_words(const Analyzer& analyzer, std::string_view text);
+
+struct SimilarWord {
+  std::string word;
+  float similarity = 0;
+};
+
+struct SemanticHit {
+  uint32_t docid = 0;
+  float similarity = 0;  // cosine, -1..1
+};
+
+class SemanticIndex {
+ public:
+  // not_found when the generation has no semantic layer; corrupt when its files do not load.
+  static Result<std::shared_ptr<const SemanticIndex>> load(const std::string& gen_dir);
+  ~SemanticIndex();
+  SemanticIndex(const SemanticIndex&) = delete;
+  SemanticIndex& operator=(const SemanticIndex&) = delete;
+
+  // Mean of the unit word vectors of `words` (stopwords excluded by the caller), centred and
+  // L2-normalised; empty when there is no word.
+  std::vector<float> embed(const std::vector<std::string>& words) const;
+  // The k records nearest to a vector of embed(), most similar first (ties by docid).
+  std::vector<SemanticHit> nearest_records(const std::vector<float>& vector, size_t k) const;
+  // Corpus words whose vectors are nearest to `word`'s (subwords give a vector to unseen words too).
+  std::vector<SimilarWord> similar_words(const std::string& word, size_t k, float min_similarity) const;
+  // Identifies the files loaded (changes when an in-place update rebuilt them).
+  const std::string& stamp() const;
+  uint64_t records() const;
+
+ private:
+  struct Impl;
+  explicit SemanticIndex(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Semantic indexes loaded once per generation and shared read-only by every Searcher given the cache
+// (searchd passes one to all its workers). Keeps the few most recently used generations.
+class SemanticCache {
+ public:
+  // nullptr when the generation has no (loadable) semantic layer.
+  std::shared_ptr<const SemanticIndex> get(const std::string& gen_dir);
+
+ private:
+  std::mutex mu_;
+  uint64_t clock_ = 0;
+  struct Entry {
+    std::string stamp;
+    std::shared_ptr<const SemanticIndex> index;
+    uint64_t used = 0;
+  };
+  std::map<std::string, Entry> entries_;
+};
+
+// The meta.txt text of a generation (its stamp); empty when absent.
+std::string semantic_stamp(const std::string& gen_dir);
+
+}  // namespace haku

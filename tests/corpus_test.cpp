@@ -160,6 +160,10 @@ TEST_CASE("parse_money accepts the seed formats") {
   CHECK(v == doctest::Approx(544310));
   CHECK(parse_money("443909", &v));
   CHECK(v == doctest::Approx(443909));
+  CHECK(parse_money("1,234,567.89", &v));
+  CHECK(v == doctest::Approx(1234567.89));
+  CHECK(parse_money("500,-", &v));
+  CHECK(v == doctest::Approx(500));
   CHECK(parse_money("12,5", &v));
   CHECK(v == doctest::Approx(12.5));
   for (const char* bad : {"", "euro", "abc", "12 34", "1,2,3", "tree", "1.2.3,4,5", "--5"}) {
@@ -182,6 +186,10 @@ TEST_CASE("parse_date and parse_period accept the seed formats") {
   CHECK((parse_date("2021-11-01", &d) && d == "2021-11-01"));
   CHECK((parse_date("2016-10-14 01:17:38", &d) && d == "2016-10-14"));
   CHECK((parse_date("29.2.2020", &d) && d == "2020-02-29"));
+  CHECK((parse_date("January 1, 2018", &d) && d == "2018-01-01"));
+  CHECK((parse_date("1/9/2020", &d) && d == "2020-09-01"));
+  CHECK((parse_date("2021-11-01T00:00:00Z", &d) && d == "2021-11-01"));
+  CHECK((parse_date("2008", &d) && d == "2008-01-01"));
   for (const char* bad : {"", "29.2.2021", "32.1.2020", "1.13.2020", "Maaliskuu", "2021-13-01", "soon"}) {
     INFO(bad);
     CHECK_FALSE(parse_date(bad, &d));
@@ -191,6 +199,7 @@ TEST_CASE("parse_date and parse_period accept the seed formats") {
   CHECK((parse_period("Maaliskuu 2023 – Toukokuu 2027", &d, &e) && d == "2023-03-01" && e == "2027-05-31"));
   CHECK((parse_period("2020-01-01-2021-06-30", &d, &e) && d == "2020-01-01" && e == "2021-06-30"));
   CHECK((parse_period("1 January 2018 to 31 December 2020", &d, &e) && d == "2018-01-01" && e == "2020-12-31"));
+  CHECK((parse_period("2008-2011", &d, &e) && d == "2008-01-01" && e == "2011-12-31"));
   CHECK_FALSE(parse_period("sometime", &d, &e));
 }
 

@@ -2,7 +2,9 @@
 // QueryBuilder: turns the user's query text into a Xapian query over Haku's schema. Xapian's QueryParser
 // reads the syntax (phrases, AND / OR / NOT, -word, field:word, word*); every word it yields is then
 // expanded with the same analysis as at index time (surface, folded form, stems, lemmas and compound
-// parts per language), weighted below the word itself. Not thread-safe (uses the caller's Analyzer).
+// parts per language), weighted below the word itself, and with its translations into the other
+// languages (stemmers/translation.h), weighted below the user's own forms. Not thread-safe (uses the
+// caller's Analyzer); the TranslationTable is only read.
 #include <xapian.h>
 
 #include <string>
@@ -10,6 +12,7 @@
 
 #include "api/search.h"
 #include "stemmers/analyzer.h"
+#include "stemmers/translation.h"
 
 namespace haku {
 
@@ -25,16 +28,22 @@ struct BuiltQuery {
 
 class QueryBuilder {
  public:
-  QueryBuilder(Analyzer& analyzer, const Xapian::Database& db);
+  // `translations`: nullptr = no cross-lingual expansion. Must outlive the builder.
+  QueryBuilder(Analyzer& analyzer, const Xapian::Database& db, const TranslationTable* translations = nullptr);
   // `all_words`: words combine with AND (true) or OR (false) where the query gives no operator.
   BuiltQuery build(const std::string& text, const std::string& lang, bool all_words);
 
  private:
   Xapian::Query rebuild(const Xapian::Query& q, bool positional, BuiltQuery& out, bool top);
   Xapian::Query expand_word(const std::string& term, bool positional, BuiltQuery& out, bool droppable);
+  // The word's translations as weighted alternatives, appended to `alts`.
+  void add_translations(const std::string& word, BuiltQuery& out, std::vector<Xapian::Query>& alts);
+  // A translation as a query in its own language: the word's forms, or a phrase of several words.
+  Xapian::Query translation_query(const TranslatedTerm& t);
 
   Analyzer& analyzer_;
   const Xapian::Database& db_;
+  const TranslationTable* translations_;
 };
 
 // The languages a query is analysed in: the given one, the detected one (3+ words), or all three.

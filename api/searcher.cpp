@@ -156,6 +156,7 @@ struct Searcher::Impl {
   Xapian::Database db;
   std::optional<std::pair<std::string, Xapian::Database>> pinned;  // an older generation a cursor names
   std::unique_ptr<Analyzer> analyzer;
+  std::shared_ptr<const TranslationTable> translations;  // nullptr: no cross-lingual expansion
   std::optional<uint64_t> term_count;  // cached for info()
 
   Status open_current() {
@@ -353,6 +354,10 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const SearcherOptions& options)
   AnalyzerOptions ao;
   ao.data_dir = options.data_dir;
   impl->analyzer = std::make_unique<Analyzer>(ao);
+  // The generation's own translation table, else the one this build compiled.
+  std::string tr_error;
+  impl->translations = TranslationTable::load(options.index_dir + "/" + impl->gen + "/translations.bin", &tr_error);
+  if (!impl->translations) impl->translations = TranslationTable::load(HAKU_DEFAULT_TRANSLATIONS, &tr_error);
   return std::unique_ptr<Searcher>(new Searcher(std::move(impl)));
 }
 
@@ -385,7 +390,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& r) {
       if (r.explain) ex = Explain{"", {}, false, {}, {"empty query: browsing every record, newest start first"}};
       res = impl_->run(Xapian::Query::MatchAll, true, r, ex, {});
     } else {
-      QueryBuilder qb(*impl_->analyzer, impl_->db);
+      QueryBuilder qb(*impl_->analyzer, impl_->db, impl_->translations.get());
       BuiltQuery bq = qb.build(r.q, r.lang, true);
       std::vector<std::string> notes;
       if (bq.fell_back) notes.push_back("query syntax error (" + bq.parse_error + "): searched as plain words");

@@ -348,6 +348,10 @@ nlohmann::json encode_error(const Status& status) {
   return {{"error", err}};
 }
 
+std::string dump_json(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 nlohmann::json encode_http_error(const std::string& code, const std::string& message) {
   return {{"error", {{"code", code}, {"message", message}}}};
 }

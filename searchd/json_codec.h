@@ -52,6 +52,9 @@ nlohmann::json encode_error(const Status& status);
 // Errors the HTTP layer itself raises (no engine involved): route_not_found, request_too_large, ...
 nlohmann::json encode_http_error(const std::string& code, const std::string& message);
 
+// The API's JSON text (compact, invalid UTF-8 replaced): the server's body and the CLI's --json output.
+std::string dump_json(const nlohmann::json& body);
+
 // A reply: HTTP status and JSON body. What both the server and the CLI's local mode produce.
 struct ApiReply {
   int http_status = 200;

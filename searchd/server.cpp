@@ -164,8 +164,7 @@ void log_line(const std::string& fields) {
 
 void write_json(httplib::Response& res, const ApiReply& reply) {
   res.status = reply.http_status;
-  res.set_content(reply.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json; charset=utf-8");
+  res.set_content(dump_json(reply.body), "application/json; charset=utf-8");
 }
 
 // Errors raised by the HTTP layer itself (httplib), as API error code and message.

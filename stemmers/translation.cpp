@@ -94,7 +94,12 @@ std::string drop_brackets(std::string_view s) {
 
 // One translation, normalised, or "" when it is not a usable word or short phrase.
 std::string clean_translation(std::string_view raw) {
-  std::string norm = normalize(trim(raw));
+  raw = trim(raw);
+  // Judged as written: normalize() would turn "-ismi" into "ismi" and "etc." into "etc".
+  if (raw.empty() || raw.front() == '-' || raw.back() == '-' || raw.front() == '\'') return {};
+  for (unsigned char c : raw)
+    if (c < 0x80 && !(std::isalpha(c) || c == ' ' || c == '-' || c == '\'')) return {};
+  std::string norm = normalize(raw);
   std::string out;
   size_t words = 0;
   bool space = true;
@@ -111,10 +116,6 @@ std::string clean_translation(std::string_view raw) {
     out.push_back(c);
   }
   if (out.empty() || words > kMaxTranslationWords || out.size() > kMaxTranslationBytes) return {};
-  if (out.front() == '-' || out.back() == '-' || out.front() == '\'') return {};
-  for (unsigned char c : out) {
-    if (c < 0x80 && !(std::isalpha(c) || c == ' ' || c == '-' || c == '\'')) return {};
-  }
   return out;
 }
 

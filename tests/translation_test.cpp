@@ -1,0 +1,324 @@
+// Cross-lingual translation: the dictd reader and entry parser, the table format, the compiled table's
+// lookups (real FreeDict data), query expansion and searches across languages.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "api/index_writer.h"
+#include "api/query_builder.h"
+#include "api/searcher.h"
+#include "corpus/reader.h"
+#include "stemmers/translation.h"
+
+namespace fs = std::filesystem;
+using namespace haku;
+
+namespace {
+
+const std::string kDictd = "/usr/share/dictd";
+
+bool have_dictionaries() {
+  for (const char* p : {"swe-fin", "fin-swe", "fin-eng", "eng-fin", "swe-eng", "eng-swe"})
+    if (!fs::exists(kDictd + "/freedict-" + p + ".index")) return false;
+  return true;
+}
+
+bool has(const std::vector<TranslatedTerm>& v, Lang to, const std::string& text) {
+  return std::any_of(v.begin(), v.end(), [&](const TranslatedTerm& t) { return t.to == to && t.text == text; });
+}
+
+bool has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+const TranslationTable& compiled_table() {
+  static const std::unique_ptr<TranslationTable> table = [] {
+    std::string error;
+    auto t = TranslationTable::load(HAKU_DEFAULT_TRANSLATIONS, &error);
+    REQUIRE_MESSAGE(t, error);
+    return t;
+  }();
+  return *table;
+}
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "haku-translation-test-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+void build_index(const std::string& dir, const std::vector<Project>& records) {
+  WriterOptions wo;
+  wo.index_dir = dir;
+  auto w = IndexWriter::open(wo);
+  REQUIRE(w.is_ok());
+  REQUIRE(w.value()->begin_build().is_ok());
+  for (const auto& p : records) REQUIRE(w.value()->add(p).is_ok());
+  REQUIRE(w.value()->publish().is_ok());
+}
+
+Project record(const std::string& id, const std::string& lang, const std::string& title, const std::string& text) {
+  Project p;
+  p.id = id;
+  p.lang = lang;
+  p.title = title;
+  p.description = text;
+  p.fund = "AMIF";
+  return p;
+}
+
+std::vector<std::string> hit_ids(Searcher& s, const std::string& q, const std::string& lang = "auto") {
+  SearchRequest r;
+  r.q = q;
+  r.lang = lang;
+  r.per_page = 20;
+  auto res = s.search(r);
+  REQUIRE_MESSAGE(res.is_ok(), res.status().message());
+  std::vector<std::string> ids;
+  for (const auto& h : res.value().hits) ids.push_back(h.id);
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("dictd numbers use dictd's base64 alphabet") {
+  CHECK(decode_dictd_number("A") == 0);
+  CHECK(decode_dictd_number("B") == 1);
+  CHECK(decode_dictd_number("BA") == 64);
+  CHECK(decode_dictd_number("/") == 63);
+  CHECK(decode_dictd_number("c") == 28);
+  CHECK(decode_dictd_number("a=") == -1);
+  CHECK(decode_dictd_number("") == -1);
+}
+
+TEST_CASE("entry parser: translations without pronunciation, labels, notes and definitions") {
+  // WikDict form: translation line, then a definition in the source language; numbered senses, and
+  // dictfmt's trailing numbers that open a sense without translations.
+  CHECK(parse_dictd_translations("rasism /rˈɑːsɪsm/ <n, ut>\nrasismi\nideologi\n", true) ==
+        std::vector<std::string>{"rasismi"});
+  CHECK(parse_dictd_translations("arbete /ˈarbeːtə/ <n, neut>\ntyö 2.\nfysikalisk storhet\n 3.\nsysselsättning\n", true) ==
+        std::vector<std::string>{"työ"});
+  CHECK(parse_dictd_translations("työ /tˈyø/ <n>\n1. work, occupation (economics), profession 2.\nfysikaalinen suure\n"
+                                 " 3.\ntyöpaikka\n2. Work; labour\n(taloustiede) ihmisen toiminta\n",
+                                 true) == std::vector<std::string>{"work", "occupation", "profession", "labour"});
+  CHECK(parse_dictd_translations("ammattikorkeakoulu /x/ <n>\nuniversity of applied sciences, polytechnic\nkorkeakoulu, joka\n",
+                                 true) == std::vector<std::string>{"university of applied sciences", "polytechnic"});
+  // Affixes, abbreviations and long explanations are dropped.
+  CHECK(parse_dictd_translations("-ism /x/ <affix>\n-ismi, etc., a very long explanation of it all\n", true).empty());
+  // Ergane form: every line holds translations.
+  CHECK(parse_dictd_translations("work /wəːk/\n1. arbeta, verka\n2. arbete, verk\n", false) ==
+        std::vector<std::string>{"arbeta", "verka", "arbete", "verk"});
+}
+
+TEST_CASE("dictd reader on the installed FreeDict dictionaries") {
+  if (!have_dictionaries()) {
+    MESSAGE("FreeDict dictionaries not installed in " << kDictd << ": skipped (apt install dict-freedict-swe-fin ...)");
+    return;
+  }
+  std::vector<DictdEntry> entries;
+  std::string error;
+  REQUIRE(read_dictd(kDictd + "/freedict-swe-fin.index", kDictd + "/freedict-swe-fin.dict.dz", &entries, &error));
+  CHECK(entries.size() > 10000);
+  auto find = [&](const std::string& head) {
+    auto it = std::find_if(entries.begin(), entries.end(), [&](const DictdEntry& e) { return e.headword == head; });
+    REQUIRE(it != entries.end());
+    return *it;
+  };
+  const DictdEntry rasism = find("rasism");
+  CHECK(rasism.text.rfind("rasism ", 0) == 0);
+  CHECK(parse_dictd_translations(rasism.text, true) == std::vector<std::string>{"rasismi"});
+  CHECK(has(parse_dictd_translations(find("utbildning").text, true), "koulutus"));
+  CHECK(has(parse_dictd_translations(find("högskola").text, true), "korkeakoulu"));
+
+  entries.clear();
+  REQUIRE(read_dictd(kDictd + "/freedict-fin-eng.index", kDictd + "/freedict-fin-eng.dict.dz", &entries, &error));
+  const auto amk = parse_dictd_translations(find("ammattikorkeakoulu").text, true);
+  CHECK(amk == std::vector<std::string>{"university of applied sciences", "polytechnic"});
+  const auto kunta = parse_dictd_translations(find("kunta").text, true);
+  CHECK(kunta.front() == "municipality");
+  for (const auto& t : kunta) CHECK(t.find(';') == std::string::npos);
+}
+
+TEST_CASE("table format: round trip, merging, rejection of damaged files") {
+  std::vector<TranslationEntry> entries = {
+      {Lang::sv, "åbo", {{Lang::fi, "turku", false, true}}},
+      {Lang::fi, "ammattikorkeakoulu", {{Lang::en, "university of applied sciences", true, false}}},
+      {Lang::fi, "ammattikorkeakoulu", {{Lang::sv, "yrkeshögskola", false, false}}},
+      {Lang::en, "racism", {{Lang::fi, "rasismi", false, false}, {Lang::sv, "rasism", false, false}}},
+  };
+  const std::string bytes = serialize_translations(entries);
+  std::string error;
+  auto t = TranslationTable::from_bytes(bytes, &error);
+  REQUIRE_MESSAGE(t, error);
+  CHECK(t->entries() == 3);
+  auto amk = t->lookup(Lang::fi, "ammattikorkeakoulu");
+  REQUIRE(amk.size() == 2);
+  CHECK(amk[0] == TranslatedTerm{Lang::en, "university of applied sciences", true, false});
+  CHECK(amk[1] == TranslatedTerm{Lang::sv, "yrkeshögskola", false, false});
+  CHECK(t->lookup(Lang::sv, "åbo") == std::vector<TranslatedTerm>{{Lang::fi, "turku", false, true}});
+  CHECK(t->lookup(Lang::fi, "åbo").empty());  // keys are per source language
+  CHECK(t->lookup(Lang::en, "racis").empty());
+  CHECK(t->contains(Lang::en, "racism"));
+
+  CHECK_FALSE(TranslationTable::from_bytes(bytes.substr(0, bytes.size() - 1), &error));
+  std::string bad = bytes;
+  bad[0] = 'X';
+  CHECK_FALSE(TranslationTable::from_bytes(bad, &error));
+  CHECK_FALSE(TranslationTable::load("/nonexistent/translations.bin", &error));
+  CHECK(error.find("/nonexistent") != std::string::npos);
+}
+
+TEST_CASE("compiled table: load time, place names both ways") {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::string error;
+  auto t = TranslationTable::load(HAKU_DEFAULT_TRANSLATIONS, &error);
+  const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  REQUIRE_MESSAGE(t, error);
+  MESSAGE("translation table: " << t->entries() << " entries, " << t->size_bytes() << " bytes, loaded in " << ms << " ms");
+  const TranslationTable& tt = compiled_table();
+  CHECK(has(tt.lookup(Lang::fi, "turku"), Lang::sv, "åbo"));
+  CHECK(has(tt.lookup(Lang::sv, "åbo"), Lang::fi, "turku"));
+  CHECK(has(tt.lookup(Lang::sv, "åbo"), Lang::en, "turku"));
+  CHECK(has(tt.lookup(Lang::fi, "tampere"), Lang::sv, "tammerfors"));
+  CHECK(has(tt.lookup(Lang::sv, "helsingfors"), Lang::fi, "helsinki"));
+  CHECK(has(tt.lookup(Lang::en, "helsinki"), Lang::sv, "helsingfors"));
+  CHECK(has(tt.lookup(Lang::sv, "uleåborg"), Lang::fi, "oulu"));
+  CHECK(has(tt.lookup(Lang::sv, "esbo"), Lang::fi, "espoo"));
+  const auto mikkeli = tt.lookup(Lang::fi, "mikkeli");
+  REQUIRE(has(mikkeli, Lang::sv, "s t michel"));  // "S:t Michel", normalised like indexed text
+  for (const auto& m : mikkeli)
+    if (m.text == "s t michel") CHECK((m.phrase && m.place));
+  for (const auto& x : tt.lookup(Lang::sv, "helsingfors"))
+    if (x.text == "helsinki") CHECK(x.place);
+}
+
+TEST_CASE("compiled table: dictionary translations") {
+  if (!have_dictionaries()) {
+    MESSAGE("FreeDict dictionaries not installed: the table holds place names only; skipped");
+    return;
+  }
+  const TranslationTable& t = compiled_table();
+  CHECK(t.entries() > 100000);
+  const auto rasism = t.lookup(Lang::sv, "rasism");
+  CHECK(has(rasism, Lang::fi, "rasismi"));
+  CHECK(has(rasism, Lang::en, "racism"));
+  const auto yh = t.lookup(Lang::sv, "yrkeshögskola");
+  CHECK(has(yh, Lang::fi, "ammattikorkeakoulu"));  // fin-swe inverted
+  CHECK(has(yh, Lang::en, "university of applied sciences"));  // through Finnish
+  CHECK(has(yh, Lang::en, "polytechnic"));
+  for (const auto& x : yh)
+    if (x.text == "university of applied sciences") CHECK(x.phrase);
+  CHECK(has(t.lookup(Lang::fi, "ammattikorkeakoulu"), Lang::sv, "yrkeshögskola"));
+  CHECK(has(t.lookup(Lang::en, "polytechnic"), Lang::fi, "ammattikorkeakoulu"));
+  CHECK(has(t.lookup(Lang::en, "racism"), Lang::sv, "rasism"));
+  CHECK(has(t.lookup(Lang::sv, "invandrare"), Lang::fi, "maahanmuuttaja"));
+  CHECK(has(t.lookup(Lang::sv, "invandrare"), Lang::en, "immigrant"));
+  CHECK(has(t.lookup(Lang::fi, "hanke"), Lang::en, "project"));
+  CHECK(has(t.lookup(Lang::sv, "utbildning"), Lang::fi, "koulutus"));
+  // Bounded: at most five per target language.
+  for (Lang to : kAllLangs) {
+    const auto work = t.lookup(Lang::en, "work");
+    CHECK(std::count_if(work.begin(), work.end(), [&](const TranslatedTerm& x) { return x.to == to; }) <= 5);
+  }
+}
+
+TEST_CASE("query expansion shows translations in explain") {
+  if (!have_dictionaries()) {
+    MESSAGE("FreeDict dictionaries not installed: skipped");
+    return;
+  }
+  Analyzer analyzer;
+  Xapian::Database db;
+  QueryBuilder qb(analyzer, db, &compiled_table());
+  auto translated = [&](const BuiltQuery& q, const std::string& word, const std::string& lang) {
+    std::vector<std::string> out;
+    for (const auto& e : q.explain)
+      if (e.kind == "translation" && e.word == word && e.lang == lang) out.push_back(e.term);
+    return out;
+  };
+  BuiltQuery q = qb.build("antirasism yrkeshögskola", "sv", true);
+  CHECK(has(translated(q, "antirasism", "fi"), "rasismi"));  // the head of an unknown compound
+  CHECK(has(translated(q, "antirasism", "en"), "racism"));
+  CHECK(has(translated(q, "yrkeshögskola", "fi"), "ammattikorkeakoulu"));
+  CHECK(has(translated(q, "yrkeshögskola", "en"), "university of applied sciences"));
+  const std::string desc = q.query.get_description();
+  CHECK(desc.find("LFammattikorkeakoulu") != std::string::npos);
+  CHECK(desc.find("PHRASE") != std::string::npos);  // university of applied sciences
+  // A compound the dictionaries lack, composed from its parts and accepted by Voikko.
+  BuiltQuery c = qb.build("invandrarkvinnor", "sv", true);
+  CHECK(has(translated(c, "invandrarkvinnor", "fi"), "maahanmuuttajanainen"));
+  // Place names.
+  BuiltQuery p = qb.build("Åbo", "sv", true);
+  CHECK(has(translated(p, "åbo", "fi"), "turku"));
+  // Inside a phrase the word order is the query language's: no translations.
+  BuiltQuery ph = qb.build("\"yrkeshögskola i Åbo\"", "sv", true);
+  CHECK(translated(ph, "yrkeshögskola", "fi").empty());
+  // Without a table, none.
+  QueryBuilder plain(analyzer, db, nullptr);
+  CHECK(translated(plain.build("antirasism yrkeshögskola", "sv", true), "yrkeshögskola", "fi").empty());
+}
+
+TEST_CASE("a Swedish query finds Finnish and English records") {
+  if (!have_dictionaries()) {
+    MESSAGE("FreeDict dictionaries not installed: skipped");
+    return;
+  }
+  TempDir dir;
+  build_index(dir.path, {
+      record("fi-rasismi", "fi", "Rasismin vastainen työ ammattikorkeakouluissa",
+             "Hanke kehittää rasismin vastaista työtä ammattikorkeakouluissa ja kouluttaa henkilöstöä "
+             "tunnistamaan rasismia opiskelijavalinnoissa."),
+      record("en-racism", "en", "Tackling racism in polytechnics",
+             "The project trains staff at universities of applied sciences to recognise racism and "
+             "discrimination in student admissions."),
+      record("fi-other", "fi", "Kotoutumiskoulutus Turussa", "Maahanmuuttajien kielikoulutusta aikuisille Turussa."),
+  });
+  auto s = Searcher::open({dir.path, ""});
+  REQUIRE(s.is_ok());
+  auto ids = hit_ids(*s.value(), "antirasism yrkeshögskola");
+  CHECK(has(ids, "fi-rasismi"));
+  CHECK(has(ids, "en-racism"));
+  CHECK_FALSE(has(ids, "fi-other"));
+  // Place names: the Swedish name finds the Finnish record.
+  CHECK(has(hit_ids(*s.value(), "Åbo"), "fi-other"));
+  // Explain lists the translations.
+  SearchRequest r;
+  r.q = "yrkeshögskola";
+  r.explain = true;
+  auto res = s.value()->search(r);
+  REQUIRE(res.is_ok());
+  REQUIRE(res.value().explain);
+  bool shown = false;
+  for (const auto& e : res.value().explain->terms)
+    shown = shown || (e.kind == "translation" && e.term == "ammattikorkeakoulu" && e.lang == "fi");
+  CHECK(shown);
+}
+
+TEST_CASE("sample corpus acceptance: antirasism yrkeshögskola") {
+  std::vector<Project> records;
+  CorpusReader reader;
+  reader.read(std::string(HAKU_SOURCE_DIR) + "/corpus/sample", [&](Project&& p, const SourceLocation&) {
+    records.push_back(std::move(p));
+  }, [](const Diagnostic& d) { FAIL("sample corpus diagnostic: " << d.to_string()); });
+  REQUIRE(!records.empty());
+  TempDir dir;
+  build_index(dir.path, records);
+  auto s = Searcher::open({dir.path, ""});
+  REQUIRE(s.is_ok());
+  auto ids = hit_ids(*s.value(), "antirasism yrkeshögskola");
+  REQUIRE(!ids.empty());
+  CHECK(ids.front() == "amif-sv-2021-varava");
+  auto fi = hit_ids(*s.value(), "rasismi ammattikorkeakoulu", "fi");
+  REQUIRE(!fi.empty());
+  CHECK(fi.front() == "amif-sv-2021-varava");
+}

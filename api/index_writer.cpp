@@ -189,6 +189,12 @@ Status IndexWriter::publish() {
   impl_->db.reset();
   impl_->build_semantic(dir);
   if (!impl_->in_place) {
+    // The translation table ships with the generation, so its searches keep the dictionary it was
+    // built with; without one, searchers use their own build's table.
+    std::error_code tr_ec;
+    if (fs::exists(HAKU_DEFAULT_TRANSLATIONS, tr_ec))
+      fs::copy_file(HAKU_DEFAULT_TRANSLATIONS, fs::path(dir) / impl_->gen / "translations.bin",
+                    fs::copy_options::overwrite_existing, tr_ec);
     if (Status s = generations::sync_tree((fs::path(dir) / impl_->gen).string()); !s) return s;
     if (Status s = generations::publish(dir, impl_->gen); !s) return s;
   }

@@ -283,6 +283,7 @@ TEST_CASE("a Swedish query finds Finnish and English records") {
              "discrimination in student admissions."),
       record("fi-other", "fi", "Kotoutumiskoulutus Turussa", "Maahanmuuttajien kielikoulutusta aikuisille Turussa."),
   });
+  CHECK(fs::exists(fs::path(dir.path) / "current" / "translations.bin"));  // shipped with the generation
   auto s = Searcher::open({dir.path, ""});
   REQUIRE(s.is_ok());
   auto ids = hit_ids(*s.value(), "antirasism yrkeshögskola");

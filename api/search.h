@@ -76,6 +76,7 @@ struct SearchResult {
   std::vector<Hit> hits;
   std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;  // in the requested order
   std::optional<std::string> did_you_mean;
+  std::vector<std::string> also_matching;  // similar words the query was expanded with (expand=true)
   std::string next_cursor;      // empty when there is no further page
   std::optional<Explain> explain;
 };

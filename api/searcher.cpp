@@ -10,11 +10,13 @@
 #include <ctime>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 #include "api/facet_spy.h"
 #include "api/generations.h"
 #include "api/query_builder.h"
 #include "api/schema.h"
+#include "api/semantic.h"
 #include "api/snippet.h"
 
 namespace haku {
@@ -23,6 +25,41 @@ namespace {
 
 constexpr uint32_t kMaxPerPage = 100;
 constexpr Xapian::doccount kExactBelow = 10000;  // totals are exact at least up to this many matches
+
+// Semantic layer at query time (see api/README.md, "Semantic search").
+constexpr size_t kSemanticK = 100;          // vector candidates per query (independent of the page: stable pages)
+constexpr float kMinSimilarity = 0.30f;     // cosine floor of a vector candidate
+constexpr float kSimilarityBand = 0.50f;    // ... and at most this far below the best candidate
+constexpr double kRrfK = 60;                // reciprocal rank fusion constant
+constexpr double kKeywordWeight = 1.0;      // weights of the two rankings in the fusion
+constexpr double kSemanticWeight = 1.0;
+constexpr Xapian::doccount kFuseDepth = 1000;  // keyword ranks fused exactly; deeper ones keep keyword order
+constexpr size_t kSimilarPerWord = 3;       // similar words added per query word
+constexpr float kSimilarWordMin = 0.75f;    // their cosine floor
+constexpr double kSimilarWeight = 0.3;      // their weight relative to the word itself
+
+// Query syntax beyond plain words (phrases, operators, fields, wildcards): ranked by keywords only, so
+// the syntax keeps its exact meaning.
+bool is_structured(const std::string& q) {
+  if (q.find_first_of("\"*:()") != std::string::npos) return true;
+  size_t start = 0;
+  while (start < q.size()) {
+    size_t end = q.find_first_of(" \t\r\n", start);
+    std::string w = q.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!w.empty() && (w[0] == '-' || w[0] == '+')) return true;
+    if (w == "AND" || w == "OR" || w == "NOT" || w == "NEAR" || w == "XOR") return true;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return false;
+}
+
+std::string trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) return {};
+  size_t b = s.find_last_not_of(" \t\r\n");
+  return s.substr(a, b - a + 1);
+}
 
 bool is_iso_date(const std::string& s) { return !schema::date_key(s).empty(); }
 
@@ -158,6 +195,23 @@ struct Searcher::Impl {
   std::unique_ptr<Analyzer> analyzer;
   std::shared_ptr<const TranslationTable> translations;  // nullptr: no cross-lingual expansion
   std::optional<uint64_t> term_count;  // cached for info()
+  std::shared_ptr<const SemanticIndex> semantic;  // of `gen`; nullptr: keyword ranking only
+  std::optional<std::pair<std::string, std::shared_ptr<const SemanticIndex>>> pinned_semantic;
+
+  std::shared_ptr<const SemanticIndex> load_semantic(const std::string& g) {
+    const std::string gen_dir = options.index_dir + "/" + g;
+    if (options.semantic_cache) return options.semantic_cache->get(gen_dir);
+    auto loaded = SemanticIndex::load(gen_dir);
+    return loaded ? loaded.value() : nullptr;
+  }
+
+  // The semantic layer of the generation a cursor refers to.
+  std::shared_ptr<const SemanticIndex> semantic_for(const std::string& cursor_gen) {
+    if (cursor_gen.empty() || cursor_gen == gen) return semantic;
+    if (!pinned_semantic || pinned_semantic->first != cursor_gen)
+      pinned_semantic.emplace(cursor_gen, load_semantic(cursor_gen));
+    return pinned_semantic->second;
+  }
 
   Status open_current() {
     std::string cur = generations::current(options.index_dir);
@@ -169,6 +223,7 @@ struct Searcher::Impl {
     }
     gen = cur;
     term_count.reset();
+    semantic = load_semantic(cur);
     return Status::ok();
   }
 
@@ -330,6 +385,253 @@ struct Searcher::Impl {
     return res;
   }
 
+  bool content_word(const std::string& w) const {
+    for (Lang l : kAllLangs)
+      if (analyzer->is_stopword(w, l)) return false;
+    return true;
+  }
+
+  static bool any_match(Xapian::Database& d, const Xapian::Query& q) {
+    Xapian::Enquire enq(d);
+    enq.set_query(q);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    return enq.get_mset(0, 1).size() > 0;
+  }
+
+  // Matches of `q`, counted exactly up to kExactBelow (or always, when `exact`).
+  static std::pair<uint64_t, bool> count(Xapian::Database& d, const Xapian::Query& q, bool exact) {
+    Xapian::Enquire enq(d);
+    enq.set_query(q);
+    enq.set_weighting_scheme(Xapian::BoolWeight());
+    Xapian::MSet m = enq.get_mset(0, 0, exact ? d.get_doccount() : kExactBelow);
+    bool is_exact = m.get_matches_lower_bound() == m.get_matches_upper_bound();
+    return {is_exact ? m.get_matches_estimated() : m.get_matches_lower_bound(), is_exact};
+  }
+
+  static std::string id_term_of(Xapian::Database& d, Xapian::docid id) {
+    try {
+      Xapian::TermIterator t = d.termlist_begin(id);
+      t.skip_to(std::string(schema::kId));
+      if (t != d.termlist_end(id) && (*t).rfind(schema::kId, 0) == 0) return *t;
+    } catch (const Xapian::DocNotFoundError&) {
+    }
+    return {};
+  }
+
+  // Similar words of the query's words ("also matching"): corpus words near each word in the vector
+  // space that are also index terms. Returned as one query of scaled surface terms.
+  Xapian::Query similar_words(const SemanticIndex& sem, Xapian::Database& d, const std::vector<std::string>& words,
+                              const std::set<std::string>& query_terms, std::vector<ExplainTerm>* explain,
+                              std::vector<std::string>* also) {
+    std::vector<Xapian::Query> alts;
+    std::set<std::string> seen(words.begin(), words.end());
+    for (const auto& w : words) {
+      if (w.size() < 4 || !content_word(w) || w.find_first_not_of("0123456789") == std::string::npos) continue;
+      size_t added = 0;
+      for (const auto& sw : sem.similar_words(w, kSimilarPerWord * 3, kSimilarWordMin)) {
+        if (added >= kSimilarPerWord) break;
+        if (seen.count(sw.word) || query_terms.count(sw.word) || !content_word(sw.word) || !d.term_exists(sw.word))
+          continue;
+        seen.insert(sw.word);
+        ++added;
+        alts.emplace_back(sw.word);
+        explain->push_back({w, "", "similar", sw.word});
+        also->push_back(sw.word);
+      }
+    }
+    if (alts.empty()) return Xapian::Query();
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end()),
+                         kSimilarWeight);
+  }
+
+  struct SemanticCandidates {
+    std::vector<SemanticHit> hits;      // above the similarity floor, best first (filters not applied)
+    std::vector<std::string> id_terms;  // Q terms of `hits`
+    float floor = 0;
+  };
+
+  SemanticCandidates semantic_candidates(Xapian::Database& d, const SemanticIndex& sem, const std::string& q) {
+    SemanticCandidates out;
+    std::vector<std::string> words;
+    for (auto& w : semantic_words(*analyzer, q))
+      if (content_word(w)) words.push_back(std::move(w));
+    std::vector<float> v = sem.embed(words);
+    if (v.empty()) return out;
+    std::vector<SemanticHit> hits = sem.nearest_records(v, kSemanticK);
+    if (hits.empty()) return out;
+    out.floor = std::max(kMinSimilarity, hits[0].similarity - kSimilarityBand);
+    for (const auto& h : hits) {
+      if (h.similarity < out.floor) break;
+      std::string t = id_term_of(d, h.docid);
+      if (t.empty()) continue;
+      out.hits.push_back(h);
+      out.id_terms.push_back(std::move(t));
+    }
+    return out;
+  }
+
+  // Records whose title or implementer is the query (normalised), or whose id is the query.
+  static std::vector<std::string> exact_match_terms(Xapian::Database& d, const std::string& q) {
+    std::vector<std::string> out;
+    const std::string norm = normalize(q);
+    if (norm.empty()) return out;
+    for (std::string_view prefix : {schema::kTitleSuggest, schema::kImplementerSuggest}) {
+      std::string t = std::string(prefix) + norm;
+      if (t.size() > 240) t.resize(240);
+      if (d.term_exists(t)) out.push_back(t);
+    }
+    std::string id = std::string(schema::kId) + trim(q);
+    if (d.term_exists(id)) out.push_back(id);
+    return out;
+  }
+
+  // Hybrid (keyword and vector rankings fused) or semantic (vector ranking only) search.
+  Result<SearchResult> run_fused(const Xapian::Query& keyword_query, const SearchRequest& r,
+                                 std::optional<Explain> explain, const std::set<std::string>& terms,
+                                 const std::string& cursor_gen, uint64_t offset, Xapian::Database& d,
+                                 const SemanticIndex& sem) {
+    const bool hybrid = r.mode == SearchMode::hybrid;
+    const std::string& used_gen = cursor_gen.empty() ? gen : cursor_gen;
+    const std::vector<Xapian::Query> filters = filter_queries(r, "");
+    SemanticCandidates sc = semantic_candidates(d, sem, r.q);
+    std::vector<std::string> exact_terms = hybrid ? exact_match_terms(d, r.q) : std::vector<std::string>{};
+    std::vector<Xapian::Query> extra;
+    for (const auto& t : sc.id_terms) extra.emplace_back(t);
+    for (const auto& t : exact_terms) extra.emplace_back(t);
+    Xapian::Query extra_q = extra.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end());
+    // The fused set, before filters: facets count over it (multi-select), totals over it filtered.
+    Xapian::Query base = !hybrid ? extra_q : extra.empty() ? keyword_query : Xapian::Query(Xapian::Query::OP_OR, keyword_query, extra_q);
+    if (explain) {
+      explain->notes.push_back(
+          std::string(hybrid ? "hybrid: keyword and vector rankings fused by reciprocal rank fusion (k=60)"
+                             : "semantic: records ranked by vector similarity to the query") +
+          "; " + std::to_string(sc.hits.size()) + " vector candidates with similarity >= " +
+          std::to_string(sc.floor).substr(0, 4) + (hybrid ? "; exact title, implementer or id matches first" : ""));
+    }
+    if (r.sort != SortBy::relevance) return run(base, false, r, std::move(explain), terms);
+
+    // Which vector candidates and exact matches pass the filters.
+    std::set<Xapian::docid> allowed;
+    if (!extra.empty()) {
+      Xapian::Enquire enq(d);
+      enq.set_query(with_filters(extra_q, filters));
+      enq.set_weighting_scheme(Xapian::BoolWeight());
+      Xapian::MSet m = enq.get_mset(0, d.get_doccount());
+      for (auto it = m.begin(); it != m.end(); ++it) allowed.insert(*it);
+    }
+    std::unordered_map<Xapian::docid, size_t> srank;
+    std::unordered_map<Xapian::docid, float> ssim;
+    for (const auto& h : sc.hits) {
+      if (!allowed.count(h.docid)) continue;
+      srank.emplace(h.docid, srank.size());
+      ssim.emplace(h.docid, h.similarity);
+    }
+    std::set<Xapian::docid> exact;
+    for (const auto& t : exact_terms)
+      for (auto p = d.postlist_begin(t); p != d.postlist_end(t); ++p)
+        if (allowed.count(*p)) exact.insert(*p);
+
+    // Keyword ranking, to kFuseDepth.
+    std::unordered_map<Xapian::docid, size_t> krank;
+    std::vector<Xapian::docid> klist;
+    std::optional<Xapian::Enquire> kenq;
+    bool keyword_tail = false;
+    if (hybrid) {
+      kenq.emplace(d);
+      kenq->set_query(with_filters(keyword_query, filters));
+      kenq->set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+      Xapian::MSet m = kenq->get_mset(0, kFuseDepth, kFuseDepth + 1);
+      for (auto it = m.begin(); it != m.end(); ++it) {
+        krank.emplace(*it, klist.size());
+        klist.push_back(*it);
+      }
+      keyword_tail = m.get_matches_lower_bound() > kFuseDepth;
+    }
+
+    struct Fused {
+      Xapian::docid id;
+      double score;
+      bool exact;
+    };
+    std::vector<Fused> head;
+    std::set<Xapian::docid> in_head;
+    auto add = [&](Xapian::docid id) {
+      if (!in_head.insert(id).second) return;
+      double score = 0;
+      if (!hybrid) {
+        score = ssim[id];
+      } else {
+        if (auto k = krank.find(id); k != krank.end()) score += kKeywordWeight / (kRrfK + double(k->second) + 1);
+        if (auto s = srank.find(id); s != srank.end()) score += kSemanticWeight / (kRrfK + double(s->second) + 1);
+      }
+      head.push_back({id, score, exact.count(id) > 0});
+    };
+    for (auto id : klist) add(id);
+    for (const auto& [id, rank] : srank) add(id);
+    for (auto id : exact) add(id);
+    std::sort(head.begin(), head.end(), [&](const Fused& a, const Fused& b) {
+      if (a.exact != b.exact) return a.exact;
+      if (a.exact) {
+        auto ka = krank.find(a.id), kb = krank.find(b.id);
+        size_t ra = ka == krank.end() ? SIZE_MAX : ka->second, rb = kb == krank.end() ? SIZE_MAX : kb->second;
+        if (ra != rb) return ra < rb;
+        return a.id < b.id;
+      }
+      return a.score != b.score ? a.score > b.score : a.id < b.id;
+    });
+
+    SearchResult res;
+    auto [total, exact_total] = count(d, with_filters(base, filters), !r.facets.empty());
+    res.total = total;
+    res.total_exact = exact_total;
+
+    // The page: from the fused head, then (deep pages) from the keyword ranking below kFuseDepth, in
+    // keyword order, leaving out what the head already holds.
+    std::vector<std::pair<Xapian::docid, double>> page;
+    const uint64_t end = offset + r.per_page;
+    for (uint64_t pos = offset; pos < end && pos < head.size(); ++pos)
+      page.emplace_back(head[pos].id, head[pos].exact ? -1.0 : head[pos].score);
+    if (end > head.size() && keyword_tail && kenq) {
+      const uint64_t skip = offset > head.size() ? offset - head.size() : 0;
+      const uint64_t need = end - std::max<uint64_t>(offset, head.size());
+      Xapian::MSet m = kenq->get_mset(kFuseDepth, static_cast<Xapian::doccount>(skip + need + in_head.size()));
+      uint64_t tail_pos = 0;
+      for (auto it = m.begin(); it != m.end() && page.size() < r.per_page; ++it) {
+        if (in_head.count(*it)) continue;
+        if (tail_pos++ < skip) continue;
+        page.emplace_back(*it, kKeywordWeight / (kRrfK + double(kFuseDepth + tail_pos)));
+      }
+    }
+    double top = 0;  // the best fused score of a record that is not an exact match
+    for (const auto& f : head)
+      if (!f.exact) {
+        top = f.score;
+        break;
+      }
+    if (top <= 0) top = 1;
+    for (const auto& [id, score] : page) {
+      Hit h;
+      h.project = load(d.get_document(id));
+      h.id = h.project.id;
+      h.score = score < 0 ? 1.0 : std::min(1.0, score / top);
+      h.matched_lang = h.project.lang;
+      h.snippet = terms.empty() ? std::string() : snippet_for(h.project, terms, r.snippet_bytes);
+      if (h.snippet.empty() && !h.project.description.empty()) {
+        std::set<std::string> none;
+        h.snippet = make_snippet(*analyzer, h.project.description, record_langs(h.project), none, r.snippet_bytes);
+      }
+      res.hits.push_back(std::move(h));
+    }
+    if (offset + res.hits.size() < res.total && res.hits.size() == r.per_page)
+      res.next_cursor = make_cursor(used_gen, offset + r.per_page, r);
+    res.facets = count_facets(d, base, r);
+    if (explain) {
+      explain->parsed_query = with_filters(base, filters).get_description();
+      res.explain = std::move(explain);
+    }
+    return res;
+  }
+
   std::optional<std::string> spelling(const std::vector<std::string>& words) {
     bool changed = false;
     std::string out;
@@ -366,14 +668,21 @@ bool Searcher::refresh() {
   if (!cur.empty() && cur != impl_->gen) {
     std::string old = impl_->gen;
     Xapian::Database old_db = impl_->db;
+    std::shared_ptr<const SemanticIndex> old_semantic = impl_->semantic;
     if (impl_->open_current()) {
       impl_->pinned.emplace(old, old_db);  // pages of a cursor from the old generation stay stable
+      impl_->pinned_semantic.emplace(old, std::move(old_semantic));
       return true;
     }
     return false;
   }
   try {
-    return impl_->db.reopen();  // an update made in place
+    bool changed = impl_->db.reopen();  // an update made in place
+    if (changed) {
+      std::string stamp = semantic_stamp(impl_->options.index_dir + "/" + impl_->gen);
+      if (!impl_->semantic || impl_->semantic->stamp() != stamp) impl_->semantic = impl_->load_semantic(impl_->gen);
+    }
+    return changed;
   } catch (const Xapian::Error&) {
     return false;
   }
@@ -397,26 +706,62 @@ Result<SearchResult> Searcher::search(const SearchRequest& r) {
       if (bq.query.empty()) {
         bq = qb.build(r.q, r.lang, false);
       }
+      // The generation a cursor names: its database and its semantic layer.
+      std::string cursor_gen;
+      uint64_t offset = static_cast<uint64_t>(r.page - 1) * r.per_page;
+      if (!r.cursor.empty() && !parse_cursor(r.cursor, r, &cursor_gen, &offset))
+        return invalid("cursor", "cursor is malformed or belongs to another query");
+      auto dbr = impl_->database_for(cursor_gen);
+      if (!dbr) return dbr.status();
+      Xapian::Database& d = *dbr.value();
+      std::shared_ptr<const SemanticIndex> sem = impl_->semantic_for(cursor_gen);
+      const std::vector<Xapian::Query> filters = filter_queries(r, "");
+      // Words combine with AND; when no record has every word, the records that have any of them.
+      bool any_words = false;
+      if (bq.words.size() > 1 && !bq.fell_back && !Impl::any_match(d, with_filters(bq.query, filters))) {
+        bq = qb.build(r.q, r.lang, false);
+        any_words = true;
+        notes.push_back("no record matched every word: showing records that match any of them");
+      }
       std::set<std::string> terms(bq.query.get_unique_terms_begin(), bq.query.get_unique_terms_end());
+      const bool structured = bq.fell_back || is_structured(r.q);
+      // Similar words: where every word must match they only add weight (the vector side brings
+      // records that match by meaning); for one word, or words already OR-ed, they widen the match.
+      Xapian::Query kq = bq.query;
+      std::vector<ExplainTerm> similar_explain;
+      std::vector<std::string> also;
+      if (r.expand && sem && r.mode != SearchMode::semantic) {
+        Xapian::Query sim = impl_->similar_words(*sem, d, bq.words, terms, &similar_explain, &also);
+        if (!sim.empty()) {
+          terms.insert(sim.get_unique_terms_begin(), sim.get_unique_terms_end());
+          const bool widen = !structured && (any_words || bq.words.size() == 1);
+          kq = Xapian::Query(widen ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE, kq, sim);
+        }
+      }
+      const bool fused = sem && r.mode != SearchMode::keyword && !(structured && r.mode == SearchMode::hybrid);
+      if (!sem && r.mode != SearchMode::keyword)
+        notes.push_back("no semantic layer in this index generation: keyword ranking only");
+      else if (sem && structured && r.mode == SearchMode::hybrid)
+        notes.push_back("query syntax (phrases, operators, fields): keyword ranking only");
       auto make_explain = [&](const BuiltQuery& b) -> std::optional<Explain> {
         if (!r.explain) return std::nullopt;
         Explain e;
         for (Lang l : b.langs) e.languages.emplace_back(lang_code(l));
         e.detected = b.detected;
         e.terms = b.explain;
+        e.terms.insert(e.terms.end(), similar_explain.begin(), similar_explain.end());
         e.notes = notes;
         return e;
       };
-      res = impl_->run(bq.query, false, r, make_explain(bq), terms);
-      if (res && res->total == 0 && bq.words.size() > 1 && !bq.fell_back) {
-        // No record has every word: rank the records that have any of them.
-        BuiltQuery any = qb.build(r.q, r.lang, false);
-        notes.push_back("no record matched every word: showing records that match any of them");
-        std::set<std::string> any_terms(any.query.get_unique_terms_begin(), any.query.get_unique_terms_end());
-        Result<SearchResult> res2 = impl_->run(any.query, false, r, make_explain(any), any_terms);
-        if (res2) res = std::move(res2);
+      if (fused)
+        res = impl_->run_fused(kq, r, make_explain(bq), terms, cursor_gen, offset, d, *sem);
+      else
+        res = impl_->run(kq, false, r, make_explain(bq), terms);
+      if (res) {
+        res->also_matching = std::move(also);
+        const bool keyword_empty = fused ? !Impl::any_match(d, with_filters(kq, filters)) : res->total == 0;
+        if (keyword_empty) res->did_you_mean = impl_->spelling(bq.words);
       }
-      if (res && res->total == 0) res->did_you_mean = impl_->spelling(bq.words);
     }
     if (res)
       res->took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

@@ -1,7 +1,8 @@
 #pragma once
 // Searcher: read side of the engine over the published index generation of an index directory.
 // Not thread-safe: one Searcher per thread (each holds its own Xapian::Database and Analyzer).
-// Picks up a newly published generation on the next call after it appears (refresh()).
+// Picks up a newly published generation on the next call after it appears (refresh()). The semantic
+// layer (model and vector index) can be shared between Searchers through a SemanticCache.
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,9 +12,14 @@
 
 namespace haku {
 
+class SemanticCache;
+
 struct SearcherOptions {
   std::string index_dir;   // the directory holding `current` and gen-* folders
   std::string data_dir;    // analysis data; empty = default
+  // Loaded semantic layers shared by several Searchers (one per worker thread); nullptr = this
+  // Searcher loads its own.
+  std::shared_ptr<SemanticCache> semantic_cache = nullptr;
 };
 
 class Searcher {

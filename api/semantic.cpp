@@ -94,7 +94,7 @@ struct TrainParams {
   static TrainParams for_corpus(uint64_t tokens, uint64_t distinct) {
     TrainParams p;
     p.model = tokens <= 3'000'000 ? fasttext::model_name::sg : fasttext::model_name::cbow;
-    p.epoch = static_cast<int>(std::clamp<uint64_t>(tokens ? 2'000'000 / tokens : 50, 5, 50));
+    p.epoch = static_cast<int>(std::clamp<uint64_t>(tokens ? 3'000'000 / tokens : 30, 5, 30));
     p.min_count = tokens < 1'000'000 ? 1 : 3;
     p.bucket = static_cast<int>(std::clamp<uint64_t>(distinct * 2, 20000, 500000));
     return p;
@@ -102,7 +102,7 @@ struct TrainParams {
   std::string describe() const {
     return std::string(model == fasttext::model_name::sg ? "skipgram" : "cbow") + " dim=" + std::to_string(kDim) +
            " epoch=" + std::to_string(epoch) + " minCount=" + std::to_string(min_count) +
-           " bucket=" + std::to_string(bucket) + " minn=3 maxn=5 ws=5 neg=5 thread=1 seed=" + std::to_string(kSeed);
+           " bucket=" + std::to_string(bucket) + " loss=hs minn=3 maxn=5 ws=5 thread=1 seed=" + std::to_string(kSeed);
   }
 };
 
@@ -307,7 +307,7 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
       fasttext::Args a;
       a.input = corpus_path.string();
       a.model = params.model;
-      a.loss = fasttext::loss_name::ns;
+      a.loss = fasttext::loss_name::hs;  // no 10M-entry negatives table: faster, and better on small corpora
       a.dim = kDim;
       a.epoch = params.epoch;
       a.minCount = params.min_count;
@@ -315,7 +315,6 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
       a.maxn = 5;
       a.bucket = params.bucket;
       a.ws = 5;
-      a.neg = 5;
       a.lr = 0.05;
       a.thread = 1;
       a.seed = kSeed;

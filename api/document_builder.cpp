@@ -32,8 +32,8 @@ Xapian::termpos DocumentBuilder::index_text(Xapian::Document& doc, const std::st
     last = pos;
     doc.add_posting(w.norm, pos, schema::kWdfSurface * boost);
     if (!field_prefix.empty()) doc.add_posting(std::string(field_prefix) + w.norm, pos, boost);
-    doc.add_posting(std::string(schema::kFolded) + (w.folded.empty() ? w.norm : w.folded), pos,
-                    schema::kWdfFolded * boost);
+    // The folded form only where it differs: the query side looks up F+fold(word) and the word itself.
+    if (!w.folded.empty()) doc.add_posting(std::string(schema::kFolded) + w.folded, pos, schema::kWdfFolded * boost);
     bool stop_everywhere = true;
     for (Lang lang : langs) {
       if (analyzer_.is_stopword(w.norm, lang)) continue;

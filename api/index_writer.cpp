@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <system_error>
+#include <unordered_map>
 
 #include "api/document_builder.h"
 #include "api/generations.h"
@@ -48,6 +49,9 @@ struct IndexWriter::Impl {
   bool published = false;
   uint64_t added = 0;
   std::vector<std::string> spellings;
+  // Words for the spelling table, counted over the whole build and added once each at publish():
+  // Xapian's add_spelling() per occurrence dominated indexing time.
+  std::unordered_map<std::string, Xapian::termcount> spelling_counts;
   SemanticBuildReport semantic;  // of the last publish()
 
   // Trains (or reuses) the generation's semantic layer. A failure leaves the generation keyword-only
@@ -152,7 +156,7 @@ Status IndexWriter::add(const Project& project) {
     impl_->spellings.clear();
     Xapian::Document doc = impl_->builder->build(p, &impl_->spellings);
     impl_->db->replace_document(std::string(schema::kId) + p.id, doc);
-    for (const auto& w : impl_->spellings) impl_->db->add_spelling(w);
+    for (const auto& w : impl_->spellings) ++impl_->spelling_counts[w];
     ++impl_->added;
   } catch (const Xapian::Error& e) {
     return Status::error(StatusCode::io_error, "cannot add " + project.id + ": " + e.get_description());
@@ -181,6 +185,8 @@ Status IndexWriter::publish() {
     impl_->db->set_metadata(std::string(schema::kMetaFeatures), feature_list(f, impl_->options.full_analysis));
     impl_->db->set_metadata(std::string(schema::kMetaNotes), join(f.notes, "\n"));
     impl_->db->set_metadata(std::string(schema::kMetaFullAnalysis), impl_->options.full_analysis ? "1" : "0");
+    for (const auto& [word, n] : impl_->spelling_counts) impl_->db->add_spelling(word, n);
+    impl_->spelling_counts.clear();
     impl_->db->commit();
     impl_->db->close();
   } catch (const Xapian::Error& e) {

@@ -256,9 +256,13 @@ Xapian::Query QueryBuilder::expand_word(const std::string& raw, bool positional,
   std::vector<Xapian::Query> alts;
   alts.emplace_back(word);
   out.explain.push_back({word, "", "surface", word});
-  const std::string folded = std::string(schema::kFolded) + fold_diacritics(word);
+  // Folded forms are indexed only for words with diacritics: F+fold(word) reaches "yrkeshögskola" from
+  // "yrkeshogskola"; the plain fold(word) reaches a record that was itself written without them.
+  const std::string plain_folded = fold_diacritics(word);
+  const std::string folded = std::string(schema::kFolded) + plain_folded;
   alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(folded), kWeightFolded);
   out.explain.push_back({word, "", "folded", folded});
+  if (plain_folded != word) alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(plain_folded), kWeightFolded);
   for (Lang l : out.langs) {
     std::vector<Derived> derived = analyzer_.derive(word, l);  // copy: derive() may be called again
     std::vector<Xapian::Query> own_parts;

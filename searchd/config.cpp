@@ -127,7 +127,7 @@ std::string apply_file(ServerConfig& c, const std::string& path) {
 
 }  // namespace
 
-ConfigLoad load_config(int argc, const char* const* argv, const char* (*environ_lookup)(const char*)) {
+ConfigLoad load_config(int argc, const char* const* argv, const EnvironmentLookup& environ_lookup) {
   ConfigLoad out;
   // Pass 1: --help and --config (the file layer sits below the environment and the other flags).
   std::string config_file;

@@ -2,6 +2,7 @@
 // haku-searchd's configuration: one struct, filled from one option table in the order
 // defaults < --config FILE (key = value lines) < HAKU_* environment variables < flags. Value type.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,8 @@ struct ConfigLoad {
 
 // Reads the layers in order. `environ_lookup` returns the value of an environment variable or nullptr
 // (std::getenv in production; tests pass their own).
-ConfigLoad load_config(int argc, const char* const* argv, const char* (*environ_lookup)(const char*));
+using EnvironmentLookup = std::function<const char*(const char*)>;
+ConfigLoad load_config(int argc, const char* const* argv, const EnvironmentLookup& environ_lookup);
 
 // Checks ranges and combinations; returns a message naming the option, or empty when valid.
 std::string validate_config(const ServerConfig& config);

@@ -1,1 +1,195 @@
-exit 0
+#!/usr/bin/env bash
+# End-to-end: builds an index from corpus/sample with the real haku-indexer, starts the real haku-searchd
+# on 127.0.0.1 with --port 0, checks every route's status and validates the body against api/openapi.yaml,
+# then runs each `haku` subcommand in local (--index) and server (--server) mode and compares the JSON.
+# Usage: tests/e2e/run.sh BUILD_DIR/indexer SOURCE_DIR      Prints `N passed, M failed`; exit 1 on failure.
+set -euo pipefail
+
+if [ $# -ne 2 ]; then
+  sed -n '2,5p' "$0" >&2
+  exit 2
+fi
+indexer_dir=$(cd "$1" && pwd)
+src=$(cd "$2" && pwd)
+build=$(dirname "$indexer_dir")
+indexer=$indexer_dir/haku-indexer
+searchd=$build/searchd/haku-searchd
+haku=$build/searchd/haku
+spec=$src/api/openapi.yaml
+validate=$src/tests/e2e/validate.py
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/haku-e2e-XXXXXX")
+searchd_pid=""
+cleanup() {
+  if [ -n "$searchd_pid" ] && kill -0 "$searchd_pid" 2>/dev/null; then
+    kill -TERM "$searchd_pid" 2>/dev/null || true
+    wait "$searchd_pid" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL: $*" >&2
+}
+# check NAME COMMAND...: one check per call.
+check() {
+  local name=$1
+  shift
+  if "$@"; then pass; else fail "$name"; fi
+}
+
+# json_field FILE PYTHON-EXPRESSION-ON-d: prints the expression's value.
+json_field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"; }
+
+# Same JSON apart from took_ms (a timing).
+same_json() {
+  python3 - "$1" "$2" <<'EOF'
+import json, sys
+def norm(x):
+    if isinstance(x, dict):
+        return {k: norm(v) for k, v in x.items() if k != "took_ms"}
+    if isinstance(x, list):
+        return [norm(v) for v in x]
+    return x
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+sys.exit(0 if norm(a) == norm(b) else 1)
+EOF
+}
+
+# ---- index and server ----------------------------------------------------------------------------------
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
+index=$tmp/index
+check "haku-indexer build" "$indexer" build --source "$src/corpus/sample" --index-dir "$index" \
+  >"$tmp/indexer.out" 2>&1
+[ -e "$index/current" ] || { cat "$tmp/indexer.out" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+"$searchd" --index-dir "$index" --host 127.0.0.1 --port 0 --access-log >"$tmp/searchd.out" 2>"$tmp/searchd.err" &
+searchd_pid=$!
+base=""
+for _ in $(seq 1 300); do
+  line=$(head -n 1 "$tmp/searchd.out" 2>/dev/null || true)
+  if [[ "$line" =~ ^listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]]; then
+    base=${BASH_REMATCH[1]}
+    break
+  fi
+  kill -0 "$searchd_pid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$base" ]; then
+  echo "haku-searchd did not print 'listening on' within 30 s" >&2
+  cat "$tmp/searchd.err" >&2
+  echo "$passed passed, $((failed + 1)) failed"
+  exit 1
+fi
+pass
+
+# fetch TEMPLATE TARGET STATUS: GET TARGET, expect STATUS, validate the body against TEMPLATE's schema.
+fetch() {
+  local template=$1 target=$2 want=$3 got
+  got=$(curl -sS --max-time 30 -o "$tmp/body" -w '%{http_code}' "$base$target" || echo 000)
+  if [ "$got" != "$want" ]; then
+    fail "GET $target: status $got, expected $want"
+    return 0
+  fi
+  pass
+  check "GET $target matches the OpenAPI schema" python3 "$validate" "$spec" "$template" "$want" <"$tmp/body"
+}
+
+q='antirasism%20yrkesh%C3%B6gskola'
+fetch /healthz /healthz 200
+fetch /readyz /readyz 200
+check "readyz counts the sample" test "$(json_field "$tmp/body" 'd["documents"]')" -gt 10
+fetch /v1/search "/v1/search?q=$q&facets=fund,region,year,lang" 200
+check "acceptance: VARAVA ranks first" test "$(json_field "$tmp/body" 'd["hits"][0]["id"]')" = amif-sv-2021-varava
+check "acceptance: title" test "$(json_field "$tmp/body" 'd["hits"][0]["title"].startswith("Mottaglig YH")')" = True
+fetch /v1/search "/v1/search?q=rasism&explain=true&filter=fund:AMIF&sort=start_date&order=asc&per_page=3" 200
+check "explain present" test "$(json_field "$tmp/body" '"explain" in d')" = True
+fetch /v1/search "/v1/search" 200
+fetch /v1/search "/v1/search?q=zzzqqqxxx&mode=keyword&expand=false" 200
+check "no hits" test "$(json_field "$tmp/body" 'd["total"]["value"]')" = 0
+fetch /v1/search "/v1/search?per_page=101" 400
+check "400 names per_page" test "$(json_field "$tmp/body" 'd["error"]["param"]')" = per_page
+fetch /v1/search "/v1/search?start_from=2021-13-01" 400
+fetch /v1/search "/v1/search?colour=red" 400
+fetch /v1/search "/v1/search?facets=colour" 400
+fetch /v1/search "/v1/search?sort=colour" 400
+fetch /v1/search "/v1/search?q=$(printf 'a%.0s' $(seq 1 5000))" 413
+fetch /v1/projects/{id} /v1/projects/amif-sv-2021-varava 200
+fetch /v1/projects/{id} /v1/projects/no-such-id 404
+fetch /v1/projects/{id}/similar "/v1/projects/amif-sv-2021-varava/similar?per_page=5" 200
+fetch /v1/suggest "/v1/suggest?q=yrkes&limit=5" 200
+fetch /v1/suggest "/v1/suggest" 400
+fetch /v1/facets /v1/facets 200
+got=$(curl -sS --max-time 30 -o "$tmp/body" -w '%{http_code}' "$base/no/such/route" || true)
+check "unknown route is a JSON 404" test "$got:$(json_field "$tmp/body" 'd["error"]["code"]')" = "404:route_not_found"
+got=$(curl -sS --max-time 30 -o "$tmp/metrics" -w '%{http_code}' "$base/metrics" || true)
+check "metrics 200" test "$got" = 200
+check "metrics count search requests" grep -q '^haku_http_requests_total{route="/v1/search",status="200"}' "$tmp/metrics"
+check "metrics show the index size" grep -q '^haku_index_size_bytes [1-9]' "$tmp/metrics"
+got=$(curl -sS --max-time 30 -o "$tmp/page" -w '%{http_code}' "$base/" || true)
+check "demo page" test "$got" = 200
+check "demo page mounts the widget" grep -q 'data-haku-widget' "$tmp/page"
+check "access log line" grep -q 'event=request method=GET path=/v1/search route=/v1/search status=200' "$tmp/searchd.err"
+
+# ---- the CLI: local and server mode give the same JSON -----------------------------------------------
+
+# cli_pair NAME ARGS...: runs `haku ARGS --json` with --index and with --server; both exit 0, same JSON.
+cli_pair() {
+  local name=$1
+  shift
+  local rc_local=0 rc_server=0
+  "$haku" "$@" --json --index "$index" >"$tmp/local.json" 2>"$tmp/local.err" || rc_local=$?
+  "$haku" "$@" --json --server "$base" >"$tmp/server.json" 2>"$tmp/server.err" || rc_server=$?
+  check "haku $name: local exit 0" test "$rc_local" = 0
+  check "haku $name: server exit 0" test "$rc_server" = 0
+  check "haku $name: local and server JSON agree" same_json "$tmp/local.json" "$tmp/server.json"
+}
+cli_pair search search "antirasism yrkeshögskola" --facets fund,region
+check "haku search --json: VARAVA first" test "$(json_field "$tmp/local.json" 'd["hits"][0]["id"]')" = amif-sv-2021-varava
+cli_pair "search with flags" search rasism --filter fund:AMIF --lang sv --sort start_date --order asc --limit 3 --page 2
+cli_pair "search no hits" search zzzqqqxxx
+cli_pair show show amif-sv-2021-varava
+cli_pair similar similar amif-sv-2021-varava --limit 5
+cli_pair suggest suggest yrkes
+cli_pair facets facets
+cli_pair stats stats
+
+rc=0
+NO_COLOR=1 "$haku" search "antirasism yrkeshögskola" --index "$index" >"$tmp/table.txt" 2>&1 || rc=$?
+check "haku search table exit 0" test "$rc" = 0
+check "haku search table shows the title" grep -q 'Mottaglig YH' "$tmp/table.txt"
+check "haku search table has no colour off a terminal" bash -c "! grep -q $'\x1b' '$tmp/table.txt'"
+check "haku search table shows facets" grep -q '^Facets' "$tmp/table.txt"
+rc=0; "$haku" search --limit 500 x --index "$index" >/dev/null 2>&1 || rc=$?
+check "haku: bad --limit exits 2" test "$rc" = 2
+rc=0; "$haku" search --frobnicate --index "$index" >/dev/null 2>&1 || rc=$?
+check "haku: unknown flag exits 2" test "$rc" = 2
+rc=0; "$haku" show no-such-id --index "$index" >/dev/null 2>&1 || rc=$?
+check "haku show unknown id exits 1" test "$rc" = 1
+rc=0; "$haku" show no-such-id --server "$base" >/dev/null 2>&1 || rc=$?
+check "haku show unknown id exits 1 (server)" test "$rc" = 1
+rc=0; "$haku" stats --index "$tmp/no-index" >/dev/null 2>&1 || rc=$?
+check "haku without an index exits 1" test "$rc" = 1
+for sub in search show similar suggest facets stats; do
+  rc=0; "$haku" "$sub" --help >"$tmp/help.txt" 2>&1 || rc=$?
+  check "haku $sub --help" bash -c "test $rc = 0 && grep -q '^Example: haku $sub' '$tmp/help.txt'"
+done
+
+# ---- graceful stop -----------------------------------------------------------------------------------
+
+kill -TERM "$searchd_pid"
+rc=0
+wait "$searchd_pid" || rc=$?
+searchd_pid=""
+check "haku-searchd stops on SIGTERM with exit 0" test "$rc" = 0
+rc=0; "$haku" stats --server "$base" >/dev/null 2>&1 || rc=$?
+check "haku with an unreachable server exits 1" test "$rc" = 1
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

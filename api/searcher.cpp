@@ -26,7 +26,7 @@ namespace {
 constexpr uint32_t kMaxPerPage = 100;
 constexpr Xapian::doccount kExactBelow = 10000;  // totals are exact at least up to this many matches
 
-// Semantic layer at query time (see api/README.md, "Semantic search").
+// Semantic layer at query time (how search uses it: api/semantic.h).
 constexpr size_t kSemanticK = 100;          // vector candidates per query (independent of the page: stable pages)
 constexpr float kMinSimilarity = 0.30f;     // cosine floor of a vector candidate
 constexpr float kSimilarityBand = 0.50f;    // ... and at most this far below the best candidate
@@ -450,14 +450,36 @@ struct Searcher::Impl {
     float floor = 0;
   };
 
-  SemanticCandidates semantic_candidates(Xapian::Database& d, const SemanticIndex& sem, const std::string& q) {
+  // `translations`: the query words' translations (from the keyword query) by language. The query and
+  // its translation into each language are embedded separately (a record written in one language is
+  // near the words of that language); a record's similarity is its best over those vectors.
+  SemanticCandidates semantic_candidates(Xapian::Database& d, const SemanticIndex& sem, const std::string& q,
+                                         const std::map<std::string, std::vector<std::string>>& translations) {
     SemanticCandidates out;
-    std::vector<std::string> words;
-    for (auto& w : semantic_words(*analyzer, q))
-      if (content_word(w)) words.push_back(std::move(w));
-    std::vector<float> v = sem.embed(words);
-    if (v.empty()) return out;
-    std::vector<SemanticHit> hits = sem.nearest_records(v, kSemanticK);
+    auto content = [&](const std::vector<std::string>& texts) {
+      std::vector<std::string> words;
+      for (const auto& t : texts)
+        for (auto& w : semantic_words(*analyzer, t))
+          if (content_word(w)) words.push_back(std::move(w));
+      return words;
+    };
+    std::vector<std::vector<float>> vectors;
+    vectors.push_back(sem.embed(content({q})));
+    for (const auto& [lang, texts] : translations) vectors.push_back(sem.embed(content(texts)));
+    std::unordered_map<uint32_t, float> best;
+    for (const auto& v : vectors) {
+      if (v.empty()) continue;
+      for (const SemanticHit& h : sem.nearest_records(v, kSemanticK)) {
+        auto [it, inserted] = best.emplace(h.docid, h.similarity);
+        if (!inserted) it->second = std::max(it->second, h.similarity);
+      }
+    }
+    std::vector<SemanticHit> hits;
+    for (const auto& [id, sim] : best) hits.push_back({id, sim});
+    std::sort(hits.begin(), hits.end(), [](const SemanticHit& a, const SemanticHit& b) {
+      return a.similarity != b.similarity ? a.similarity > b.similarity : a.docid < b.docid;
+    });
+    if (hits.size() > kSemanticK) hits.resize(kSemanticK);
     if (hits.empty()) return out;
     out.floor = std::max(kMinSimilarity, hits[0].similarity - kSimilarityBand);
     for (const auto& h : hits) {
@@ -489,11 +511,12 @@ struct Searcher::Impl {
   Result<SearchResult> run_fused(const Xapian::Query& keyword_query, const SearchRequest& r,
                                  std::optional<Explain> explain, const std::set<std::string>& terms,
                                  const std::string& cursor_gen, uint64_t offset, Xapian::Database& d,
-                                 const SemanticIndex& sem) {
+                                 const SemanticIndex& sem,
+                                 const std::map<std::string, std::vector<std::string>>& translations) {
     const bool hybrid = r.mode == SearchMode::hybrid;
     const std::string& used_gen = cursor_gen.empty() ? gen : cursor_gen;
     const std::vector<Xapian::Query> filters = filter_queries(r, "");
-    SemanticCandidates sc = semantic_candidates(d, sem, r.q);
+    SemanticCandidates sc = semantic_candidates(d, sem, r.q, translations);
     std::vector<std::string> exact_terms = hybrid ? exact_match_terms(d, r.q) : std::vector<std::string>{};
     std::vector<Xapian::Query> extra;
     for (const auto& t : sc.id_terms) extra.emplace_back(t);
@@ -753,8 +776,11 @@ Result<SearchResult> Searcher::search(const SearchRequest& r) {
         e.notes = notes;
         return e;
       };
+      std::map<std::string, std::vector<std::string>> translations;  // by language
+      for (const auto& t : bq.explain)
+        if (t.kind == "translation") translations[t.lang].push_back(t.term);
       if (fused)
-        res = impl_->run_fused(kq, r, make_explain(bq), terms, cursor_gen, offset, d, *sem);
+        res = impl_->run_fused(kq, r, make_explain(bq), terms, cursor_gen, offset, d, *sem, translations);
       else
         res = impl_->run(kq, false, r, make_explain(bq), terms);
       if (res) {

@@ -16,6 +16,28 @@
 
 namespace haku {
 
+// How search uses the layer (api/searcher.cpp):
+// - mode=keyword: BM25 over the query's words and their analysed forms, as before.
+// - Similar words ("also matching", expand=true): each query word of 4+ letters that is not a stopword
+//   gets up to 3 corpus words with cosine >= 0.75 that are also index terms, weight 0.3. They are OR-ed
+//   into the query when it has one word (or when its words are already OR-ed because no record had
+//   them all); otherwise they only add weight (OP_AND_MAYBE), so every word still has to match, and
+//   records that match by meaning come from the vector side. Listed in SearchResult::also_matching and
+//   in explain (kind "similar").
+// - mode=semantic: the query's content words are embedded like a record, and so are its dictionary
+//   translations into each language (one vector per language: records are near the words of their own
+//   language); a record's similarity is its best over those vectors. The 100 nearest records above a
+//   similarity floor (0.30, and within 0.5 of the best) that pass the filters, by similarity.
+// - mode=hybrid (default): the fused set is the keyword matches plus those vector candidates plus exact
+//   matches (title or implementer equal to the normalised query, or the id), all under the same
+//   filters. Totals and facet counts run over that one Xapian query (keyword query OR the candidates'
+//   id terms), so they are exact for what is ranked. Ranking: exact matches first, then reciprocal rank
+//   fusion (k=60) of the keyword rank (top 1000) and the vector rank; ties by docid, so pages and
+//   cursors are stable. Keyword matches below rank 1000 follow in keyword order.
+// - Query syntax (phrases, operators, fields, wildcards) keeps its exact meaning: hybrid ranks such
+//   queries by keywords only. A generation without the layer (keyword-only build, fewer than 10
+//   records, an older generation) is searched by keywords, and explain says so.
+
 // Files under <generation>/semantic/: model.bin (fastText), records.hnsw (hnswlib, label = Xapian
 // docid), mean.f32 (the mean record vector, removed before normalising), meta.txt (key=value lines:
 // hashes for reuse, parameters and costs).

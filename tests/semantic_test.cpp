@@ -1,0 +1,310 @@
+// Semantic layer tests: the model and record vectors built with a generation (reproducible, reused when
+// the corpus is unchanged), hybrid fusion with exact totals, facets and stable pages, filters on both
+// sides, exact matches first, similar-word expansion, and falling back to keyword ranking.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "api/generations.h"
+#include "api/index_writer.h"
+#include "api/searcher.h"
+#include "api/semantic.h"
+#include "corpus/reader.h"
+
+namespace fs = std::filesystem;
+using namespace haku;
+
+namespace {
+
+struct TempDir {
+  std::string path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "haku-semantic-test-XXXXXX").string();
+    path = ::mkdtemp(tmpl.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+};
+
+std::vector<Project> sample_corpus() {
+  std::vector<Project> out;
+  CorpusReader reader;
+  reader.read(std::string(HAKU_SOURCE_DIR) + "/corpus/sample", [&](Project&& p, const SourceLocation&) {
+    out.push_back(std::move(p));
+  }, [](const Diagnostic& d) { FAIL("sample corpus diagnostic: " << d.to_string()); });
+  return out;
+}
+
+std::vector<std::string> build_index(const std::string& dir, const std::vector<Project>& records,
+                                     bool full_analysis = true) {
+  WriterOptions wo;
+  wo.index_dir = dir;
+  wo.full_analysis = full_analysis;
+  auto w = IndexWriter::open(wo);
+  REQUIRE(w.is_ok());
+  REQUIRE(w.value()->begin_build().is_ok());
+  for (const auto& p : records) REQUIRE(w.value()->add(p).is_ok());
+  REQUIRE(w.value()->publish().is_ok());
+  return w.value()->report_lines();
+}
+
+std::string current_dir(const std::string& dir) { return dir + "/" + generations::current(dir); }
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+bool mentions(const std::vector<std::string>& lines, const std::string& word) {
+  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(word) != std::string::npos; });
+}
+
+std::unique_ptr<Searcher> open_searcher(const std::string& dir, std::shared_ptr<SemanticCache> cache = nullptr) {
+  SearcherOptions so;
+  so.index_dir = dir;
+  so.semantic_cache = std::move(cache);
+  auto s = Searcher::open(so);
+  REQUIRE(s.is_ok());
+  return std::move(s.value());
+}
+
+SearchResult must_search(Searcher& s, const SearchRequest& r) {
+  auto res = s.search(r);
+  REQUIRE_MESSAGE(res.is_ok(), res.status().message());
+  return std::move(res.value());
+}
+
+SearchRequest query(const std::string& q, SearchMode mode = SearchMode::hybrid) {
+  SearchRequest r;
+  r.q = q;
+  r.mode = mode;
+  return r;
+}
+
+std::vector<std::string> ids_of(const SearchResult& r) {
+  std::vector<std::string> ids;
+  for (const auto& h : r.hits) ids.push_back(h.id);
+  return ids;
+}
+
+uint64_t facet_sum(const SearchResult& r, const std::string& name) {
+  uint64_t sum = 0;
+  for (const auto& [n, values] : r.facets)
+    if (n == name)
+      for (const auto& v : values) sum += v.count;
+  return sum;
+}
+
+// Every page of a request through its cursors.
+std::vector<std::string> walk_pages(Searcher& s, SearchRequest r) {
+  std::vector<std::string> ids;
+  for (int guard = 0; guard < 50; ++guard) {
+    SearchResult page = must_search(s, r);
+    for (auto& id : ids_of(page)) ids.push_back(id);
+    if (page.next_cursor.empty()) break;
+    r.cursor = page.next_cursor;
+  }
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("a build trains the model and embeds every record, reproducibly, and reuses them when nothing changed") {
+  TempDir a, b;
+  auto records = sample_corpus();
+  std::vector<std::string> report = build_index(a.path, records);
+  CHECK(mentions(report, "trained in"));
+  CHECK(mentions(report, "vector index"));
+  const std::string gen_a = current_dir(a.path);
+  for (const char* f : {"model.bin", "records.hnsw", "mean.f32", "meta.txt"})
+    CHECK_MESSAGE(fs::exists(semantic_files::dir(gen_a) + "/" + f), f);
+  CHECK(!fs::exists(semantic_files::dir(gen_a) + "/corpus.txt"));
+  auto index = SemanticIndex::load(gen_a);
+  REQUIRE(index.is_ok());
+  CHECK(index.value()->records() == records.size());
+
+  // The same corpus elsewhere: byte-identical model and vector index.
+  build_index(b.path, records);
+  const std::string gen_b = current_dir(b.path);
+  CHECK(file_bytes(semantic_files::dir(gen_a) + "/model.bin") == file_bytes(semantic_files::dir(gen_b) + "/model.bin"));
+  CHECK(file_bytes(semantic_files::dir(gen_a) + "/records.hnsw") ==
+        file_bytes(semantic_files::dir(gen_b) + "/records.hnsw"));
+
+  // Rebuilding an unchanged corpus reuses the previous generation's files instead of training.
+  report = build_index(a.path, records);
+  CHECK(mentions(report, "reused"));
+  CHECK(current_dir(a.path) != gen_a);
+  CHECK(SemanticIndex::load(current_dir(a.path)).is_ok());
+}
+
+TEST_CASE("hybrid and semantic: totals and facets are exact for the fused set, pages are stable, filters apply") {
+  TempDir dir;
+  auto records = sample_corpus();
+  build_index(dir.path, records);
+  auto s = open_searcher(dir.path);
+  for (SearchMode mode : {SearchMode::hybrid, SearchMode::semantic}) {
+    for (const char* q : {"rasism", "integration of immigrants", "kotoutuminen työllisyys", "antirasism yrkeshögskola"}) {
+      CAPTURE(q);
+      CAPTURE(static_cast<int>(mode));
+      SearchRequest r = query(q, mode);
+      r.facets = {"fund", "lang"};
+      r.per_page = 100;
+      SearchResult all = must_search(*s, r);
+      CHECK(all.total_exact);
+      CHECK(all.total == all.hits.size());
+      // Every record has one fund and one language: each facet adds up to the total.
+      CHECK(facet_sum(all, "fund") == all.total);
+      CHECK(facet_sum(all, "lang") == all.total);
+      // Small pages through cursors: the same records in the same order, each once.
+      SearchRequest paged = query(q, mode);
+      paged.per_page = 3;
+      CHECK(walk_pages(*s, paged) == ids_of(all));
+      // A filter narrows both sides; the filtered facet keeps its other values (multi-select).
+      SearchRequest f = r;
+      f.filters = {{"lang", "en"}};
+      SearchResult en = must_search(*s, f);
+      for (const auto& h : en.hits) CHECK(h.project.lang == "en");
+      CHECK(en.total == en.hits.size());
+      uint64_t en_in_all = 0;
+      for (const auto& [name, values] : all.facets)
+        if (name == "lang")
+          for (const auto& v : values)
+            if (v.value == "en") en_in_all = v.count;
+      // (Hybrid may fall back from all words to any word under the filter: compare in semantic mode.)
+      if (mode == SearchMode::semantic) CHECK(en.total == en_in_all);
+      // The selected value is counted over exactly the filtered fused set.
+      for (const auto& [name, values] : en.facets)
+        if (name == "lang")
+          for (const auto& v : values)
+            if (v.value == "en") CHECK(v.count == en.total);
+      CHECK(facet_sum(en, "fund") == en.total);
+    }
+  }
+  // Hybrid finds at least what keyword finds.
+  SearchRequest kw = query("rasism", SearchMode::keyword);
+  kw.per_page = 100;
+  SearchRequest hy = query("rasism");
+  hy.per_page = 100;
+  auto k = ids_of(must_search(*s, kw)), h = ids_of(must_search(*s, hy));
+  for (const auto& id : k) CHECK(std::find(h.begin(), h.end(), id) != h.end());
+}
+
+TEST_CASE("exact title, implementer and id matches come first; the acceptance query keeps VARAVA first") {
+  TempDir dir;
+  auto records = sample_corpus();
+  build_index(dir.path, records);
+  auto s = open_searcher(dir.path);
+  for (const auto& p : records) {
+    CAPTURE(p.id);
+    CHECK(must_search(*s, query(p.title)).hits.at(0).id == p.id);
+    CHECK(must_search(*s, query(p.id)).hits.at(0).id == p.id);
+  }
+  SearchResult impl = must_search(*s, query("Laurea-ammattikorkeakoulu Oy"));
+  REQUIRE(!impl.hits.empty());
+  CHECK(impl.hits[0].project.implementer == "Laurea-ammattikorkeakoulu Oy");
+  SearchResult r = must_search(*s, query("antirasism yrkeshögskola"));
+  REQUIRE(!r.hits.empty());
+  CHECK(r.hits[0].id == "amif-sv-2021-varava");
+  CHECK(r.hits[0].score == doctest::Approx(1.0));
+}
+
+TEST_CASE("similar words are listed, explained and can be turned off") {
+  TempDir dir;
+  build_index(dir.path, sample_corpus());
+  auto s = open_searcher(dir.path);
+  SearchRequest r = query("rasism");
+  r.explain = true;
+  SearchResult on = must_search(*s, r);
+  REQUIRE(!on.also_matching.empty());
+  REQUIRE(on.explain);
+  bool explained = false;
+  for (const auto& t : on.explain->terms) explained = explained || (t.kind == "similar" && t.word == "rasism");
+  CHECK(explained);
+  r.expand = false;
+  SearchResult off = must_search(*s, r);
+  CHECK(off.also_matching.empty());
+  for (const auto& t : off.explain->terms) CHECK(t.kind != "similar");
+}
+
+TEST_CASE("semantic mode reaches records by meaning where no keyword matches") {
+  TempDir dir;
+  build_index(dir.path, sample_corpus());
+  auto s = open_searcher(dir.path);
+  // A misspelling no index term has: subword vectors still place it near "antirasism".
+  SearchRequest kw = query("antirasizm", SearchMode::keyword);
+  kw.expand = false;
+  CHECK(must_search(*s, kw).total == 0);
+  SearchResult sem = must_search(*s, query("antirasizm", SearchMode::semantic));
+  REQUIRE(!sem.hits.empty());
+  const std::set<std::string> antiracism = {"amif-sv-2021-varava", "amif-sv-2021-tillsammans-utan-rasism",
+                                            "amif-sv-2022-webbutbildning-antirasism", "amif-sv-2021-medvind"};
+  CHECK(antiracism.count(sem.hits[0].id) == 1);
+  CHECK(sem.hits[0].score == doctest::Approx(1.0));
+}
+
+TEST_CASE("without a semantic layer, or for query syntax, hybrid ranks by keywords and says so") {
+  TempDir kw_only;
+  build_index(kw_only.path, sample_corpus(), false);
+  CHECK(!fs::exists(semantic_files::dir(current_dir(kw_only.path))));
+  auto s = open_searcher(kw_only.path);
+  SearchRequest r = query("rasism");
+  r.explain = true;
+  SearchResult hy = must_search(*s, r);
+  REQUIRE(hy.explain);
+  bool noted = false;
+  for (const auto& n : hy.explain->notes) noted = noted || n.find("keyword ranking only") != std::string::npos;
+  CHECK(noted);
+  CHECK(hy.also_matching.empty());
+  r.mode = SearchMode::keyword;
+  CHECK(ids_of(must_search(*s, r)) == ids_of(hy));
+
+  // A tiny corpus gets no layer (nothing to learn from); a NOT query keeps its meaning in hybrid mode.
+  TempDir tiny;
+  build_index(tiny.path, {sample_corpus().at(0)});
+  CHECK(!fs::exists(semantic_files::dir(current_dir(tiny.path))));
+  TempDir full;
+  build_index(full.path, sample_corpus());
+  auto f = open_searcher(full.path);
+  for (const auto& h : must_search(*f, query("integration -rasism")).hits) {
+    CHECK(h.project.description.find("rasism") == std::string::npos);
+  }
+}
+
+TEST_CASE("update and delete rebuild the vectors; a shared cache serves every Searcher") {
+  TempDir dir;
+  auto records = sample_corpus();
+  build_index(dir.path, records);
+  WriterOptions wo;
+  wo.index_dir = dir.path;
+  {
+    auto w = IndexWriter::open(wo);
+    REQUIRE(w.is_ok());
+    REQUIRE(w.value()->begin_update().is_ok());
+    REQUIRE(w.value()->remove("amif-sv-2021-varava").is_ok());
+    REQUIRE(w.value()->publish().is_ok());
+    CHECK(mentions(w.value()->report_lines(), "trained in"));
+  }
+  auto cache = std::make_shared<SemanticCache>();
+  auto s1 = open_searcher(dir.path, cache);
+  auto s2 = open_searcher(dir.path, cache);
+  CHECK(cache->get(current_dir(dir.path)) == cache->get(current_dir(dir.path)));
+  SearchRequest r = query("antirasism yrkeshögskola", SearchMode::semantic);
+  r.per_page = 100;
+  SearchResult a = must_search(*s1, r), b = must_search(*s2, r);
+  CHECK(ids_of(a) == ids_of(b));
+  CHECK(!a.hits.empty());
+  for (const auto& id : ids_of(a)) CHECK(id != "amif-sv-2021-varava");
+  auto index = SemanticIndex::load(current_dir(dir.path));
+  REQUIRE(index.is_ok());
+  CHECK(index.value()->records() == records.size() - 1);
+}

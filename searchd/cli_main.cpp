@@ -42,7 +42,7 @@ const std::vector<CommandSpec>& commands() {
       {"search", Command::search, "haku search QUERY [flags]", "search projects (empty QUERY browses)",
        "haku search \"antirasism yrkeshögskola\" --filter fund:AMIF --facets fund,region",
        "  --filter FACET:VALUE   restrict to a facet value (repeatable; same facet OR-ed)\n"
-       "  --facets LIST          facet counts to show, e.g. fund,region,year\n"
+       "  --facets LIST          facet counts to show (table default: fund,programme,region,year)\n"
        "  --lang fi|sv|en|auto   query language (default auto)\n"
        "  --mode MODE            keyword | semantic | hybrid (default hybrid)\n"
        "  --sort FIELD           relevance | start_date | end_date | budget | eu_contribution\n"
@@ -539,6 +539,9 @@ int run(int argc, char** argv) {
     std::cout << command_help(*inv.spec);
     return kExitOk;
   }
+  // The table shows facet counts underneath; --json mirrors the API's own default (none).
+  if (inv.spec->command == Command::search && !inv.json_output && !inv.params.count("facets"))
+    inv.params.emplace("facets", "fund,programme,region,year");
   std::string transport_error;
   const ApiReply reply = inv.server.empty() ? call_local(inv) : call_server(inv, &transport_error);
   if (!transport_error.empty()) {

@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kUsage = R"(usage: haku-eval [--source PATH]... [--queries FILE] [--index-dir DIR] [--build-only | --no-build]
+constexpr const char* kUsage =
+    R"(usage: haku-eval [--source PATH]... [--queries FILE] [--index-dir DIR] [--build-only | --no-build]
 
   --source PATH    corpus files or folders to index (default: corpus/sample of the source tree)
   --queries FILE   judged queries (default: tests/relevance/queries.tsv of the source tree)
@@ -137,7 +138,8 @@ int main(int argc, char** argv) {
       auto it = scores->find(lang);
       if (it == scores->end()) continue;
       const auto& s = it->second;
-      std::printf("%-24s %-4s %7zu %8.3f %10.3f %7.3f\n", c.name, lang, s.queries, s.ndcg10, s.recall10, s.mrr10);
+      std::printf("%-24s %-4s %7zu %8.3f %10.3f %7.3f\n", c.name, lang, s.queries, s.ndcg10, s.recall10,
+                  s.mrr10);
     }
   }
   return 0;

@@ -521,9 +521,12 @@ struct Searcher::Impl {
     std::vector<Xapian::Query> extra;
     for (const auto& t : sc.id_terms) extra.emplace_back(t);
     for (const auto& t : exact_terms) extra.emplace_back(t);
-    Xapian::Query extra_q = extra.empty() ? Xapian::Query() : Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end());
+    Xapian::Query extra_q = extra.empty() ? Xapian::Query::MatchNothing
+                                          : Xapian::Query(Xapian::Query::OP_OR, extra.begin(), extra.end());
     // The fused set, before filters: facets count over it (multi-select), totals over it filtered.
-    Xapian::Query base = !hybrid ? extra_q : extra.empty() ? keyword_query : Xapian::Query(Xapian::Query::OP_OR, keyword_query, extra_q);
+    Xapian::Query base = !hybrid         ? extra_q
+                         : extra.empty() ? keyword_query
+                                         : Xapian::Query(Xapian::Query::OP_OR, keyword_query, extra_q);
     if (explain) {
       explain->notes.push_back(
           std::string(hybrid ? "hybrid: keyword and vector rankings fused by reciprocal rank fusion (k=60)"

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -24,7 +25,7 @@ namespace haku {
 namespace {
 
 constexpr int kFormatVersion = 1;
-constexpr int kSeed = 20261126;          // fastText and HNSW: fixed, so a generation is reproducible
+constexpr int kSeed = 20261126;  // fastText and HNSW: fixed, so a generation is reproducible
 constexpr int kDim = 64;
 constexpr size_t kHnswM = 16;
 constexpr size_t kHnswEfConstruction = 100;
@@ -100,9 +101,10 @@ struct TrainParams {
     return p;
   }
   std::string describe() const {
-    return std::string(model == fasttext::model_name::sg ? "skipgram" : "cbow") + " dim=" + std::to_string(kDim) +
-           " epoch=" + std::to_string(epoch) + " minCount=" + std::to_string(min_count) +
-           " bucket=" + std::to_string(bucket) + " loss=hs minn=3 maxn=5 ws=5 thread=1 seed=" + std::to_string(kSeed);
+    return std::string(model == fasttext::model_name::sg ? "skipgram" : "cbow") +
+           " dim=" + std::to_string(kDim) + " epoch=" + std::to_string(epoch) +
+           " minCount=" + std::to_string(min_count) + " bucket=" + std::to_string(bucket) +
+           " loss=hs minn=3 maxn=5 ws=5 thread=1 seed=" + std::to_string(kSeed);
   }
 };
 
@@ -168,8 +170,12 @@ std::string join_words(const std::vector<std::string>& words) {
 }  // namespace
 
 namespace semantic_files {
-std::string dir(const std::string& gen_dir) { return (fs::path(gen_dir) / "semantic").string(); }
-std::string meta(const std::string& gen_dir) { return file_in(gen_dir, "meta.txt"); }
+std::string dir(const std::string& gen_dir) {
+  return (fs::path(gen_dir) / "semantic").string();
+}
+std::string meta(const std::string& gen_dir) {
+  return file_in(gen_dir, "meta.txt");
+}
 }  // namespace semantic_files
 
 std::vector<std::string> semantic_words(const Analyzer& analyzer, std::string_view text) {
@@ -190,21 +196,23 @@ std::vector<std::string> SemanticBuildReport::lines() const {
   char buf[512];
   const double per100k = records ? 100000.0 / static_cast<double>(records) : 0;
   if (model_reused) {
-    std::snprintf(buf, sizeof buf, "semantic layer: corpus unchanged, model of the previous generation reused%s",
+    std::snprintf(buf, sizeof buf,
+                  "semantic layer: corpus unchanged, model of the previous generation reused%s",
                   vectors_reused ? " with its record vectors" : "");
   } else {
     std::snprintf(buf, sizeof buf,
                   "semantic layer: fastText %s dim %d, %d epochs over %llu words (vocabulary %llu) of %llu "
-                  "records, trained in %.2f s",
+                  "records, trained in %.2f s (%.2f s CPU)",
                   method.c_str(), dim, epoch, static_cast<unsigned long long>(tokens),
                   static_cast<unsigned long long>(vocabulary), static_cast<unsigned long long>(records),
-                  train_seconds);
+                  train_seconds, train_cpu_seconds);
   }
   out.push_back(buf);
   std::snprintf(buf, sizeof buf,
-                "semantic layer: record vectors in %.2f s; model %.1f MB, vector index %.2f MB "
+                "semantic layer: record vectors in %.2f s (%.2f s CPU); model %.1f MB, vector index %.2f MB "
                 "(%.1f MB per 100k records)",
-                embed_seconds, model_bytes / 1e6, index_bytes / 1e6, index_bytes / 1e6 * per100k);
+                embed_seconds, embed_cpu_seconds, model_bytes / 1e6, index_bytes / 1e6,
+                index_bytes / 1e6 * per100k);
   out.push_back(buf);
   return out;
 }
@@ -215,7 +223,8 @@ void remove_semantic_layer(const std::string& gen_dir) {
   fs::remove_all(semantic_files::dir(gen_dir) + ".tmp", ec);
 }
 
-Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analyzer, SemanticBuildReport* report) {
+Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analyzer,
+                            SemanticBuildReport* report) {
   SemanticBuildReport rep;
   const fs::path final_dir = semantic_files::dir(options.gen_dir);
   const fs::path tmp = final_dir.string() + ".tmp";
@@ -253,7 +262,8 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
       for (auto& w : words) distinct.insert(std::move(w));
       const std::vector<std::string> own = semantic_words(analyzer, p.title + "\n" + p.description);
       for (const auto& [code, tr] : p.translations) {
-        std::string extra = join_words(interleave(own, semantic_words(analyzer, tr.title + "\n" + tr.description)));
+        std::string extra =
+            join_words(interleave(own, semantic_words(analyzer, tr.title + "\n" + tr.description)));
         extra += '\n';
         corpus << extra;
         corpus_hash = fnv1a(extra, corpus_hash);
@@ -320,8 +330,10 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
       a.seed = kSeed;
       a.verbose = 0;
       const auto t0 = std::chrono::steady_clock::now();
+      const std::clock_t c0 = std::clock();
       ft.train(a);
       rep.train_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      rep.train_cpu_seconds = double(std::clock() - c0) / CLOCKS_PER_SEC;
       rep.vocabulary = static_cast<uint64_t>(ft.getDictionary()->nwords());
       ft.saveModel(model_path.string());
     }
@@ -332,6 +344,7 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
   // 3. One vector per record (centred on the corpus mean, unit length) in an HNSW graph.
   if (!rep.vectors_reused) {
     const auto t0 = std::chrono::steady_clock::now();
+    const std::clock_t c0 = std::clock();
     std::vector<std::pair<uint32_t, std::vector<float>>> vectors;
     vectors.reserve(rep.records);
     std::vector<double> mean_acc(kDim, 0.0);
@@ -370,9 +383,11 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
       return fail(std::string("HNSW: ") + e.what());
     }
     std::ofstream mf(mean_path, std::ios::binary);
-    mf.write(reinterpret_cast<const char*>(mean.data()), static_cast<std::streamsize>(mean.size() * sizeof(float)));
+    mf.write(reinterpret_cast<const char*>(mean.data()),
+             static_cast<std::streamsize>(mean.size() * sizeof(float)));
     if (!mf.flush()) return fail("cannot write " + mean_path.string());
     rep.embed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rep.embed_cpu_seconds = double(std::clock() - c0) / CLOCKS_PER_SEC;
   }
   fs::remove(corpus_path, ec);
   rep.model_bytes = file_bytes(model_path);
@@ -381,11 +396,11 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
 
   {
     std::ofstream meta(tmp / "meta.txt", std::ios::binary);
-    meta << "version=" << kFormatVersion << "\ncorpus_hash=" << hex(corpus_hash) << "\nrecords_hash="
-         << hex(records_hash) << "\nparams=" << params.describe() << "\nrecords=" << rep.records
-         << "\ntokens=" << rep.tokens << "\nvocabulary=" << rep.vocabulary << "\ntrain_seconds=" << rep.train_seconds
-         << "\nembed_seconds=" << rep.embed_seconds << "\nmodel_bytes=" << rep.model_bytes
-         << "\nindex_bytes=" << rep.index_bytes << "\n";
+    meta << "version=" << kFormatVersion << "\ncorpus_hash=" << hex(corpus_hash)
+         << "\nrecords_hash=" << hex(records_hash) << "\nparams=" << params.describe()
+         << "\nrecords=" << rep.records << "\ntokens=" << rep.tokens << "\nvocabulary=" << rep.vocabulary
+         << "\ntrain_seconds=" << rep.train_seconds << "\nembed_seconds=" << rep.embed_seconds
+         << "\nmodel_bytes=" << rep.model_bytes << "\nindex_bytes=" << rep.index_bytes << "\n";
     if (!meta.flush()) return fail("cannot write meta.txt");
   }
   fs::remove_all(final_dir, ec);
@@ -409,7 +424,7 @@ struct SemanticIndex::Impl {
   std::vector<float> mean;
   std::unique_ptr<hnswlib::InnerProductSpace> space;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph;
-  std::vector<std::string> vocabulary;   // neighbour candidates, most frequent first
+  std::vector<std::string> vocabulary;    // neighbour candidates, most frequent first
   std::vector<float> vocabulary_vectors;  // unit vectors, row-major
   std::string stamp;
   uint64_t records = 0;
@@ -432,7 +447,8 @@ Result<std::shared_ptr<const SemanticIndex>> SemanticIndex::load(const std::stri
                  static_cast<std::streamsize>(impl->mean.size() * sizeof(float))))
       return Status::error(StatusCode::corrupt, "semantic layer: mean.f32 is missing or short");
     impl->space = std::make_unique<hnswlib::InnerProductSpace>(static_cast<size_t>(impl->dim));
-    impl->graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(impl->space.get(), file_in(gen_dir, "records.hnsw"));
+    impl->graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(impl->space.get(),
+                                                                    file_in(gen_dir, "records.hnsw"));
     impl->graph->setEf(kHnswEfSearch);
     impl->records = impl->graph->cur_element_count;
   } catch (const std::exception& e) {
@@ -475,7 +491,8 @@ std::vector<SemanticHit> SemanticIndex::nearest_records(const std::vector<float>
   return out;
 }
 
-std::vector<SimilarWord> SemanticIndex::similar_words(const std::string& word, size_t k, float min_similarity) const {
+std::vector<SimilarWord> SemanticIndex::similar_words(const std::string& word, size_t k,
+                                                      float min_similarity) const {
   std::vector<SimilarWord> out;
   const size_t dim = static_cast<size_t>(impl_->dim);
   fasttext::Vector v(impl_->dim);
@@ -501,8 +518,12 @@ std::vector<SimilarWord> SemanticIndex::similar_words(const std::string& word, s
   return out;
 }
 
-const std::string& SemanticIndex::stamp() const { return impl_->stamp; }
-uint64_t SemanticIndex::records() const { return impl_->records; }
+const std::string& SemanticIndex::stamp() const {
+  return impl_->stamp;
+}
+uint64_t SemanticIndex::records() const {
+  return impl_->records;
+}
 
 std::shared_ptr<const SemanticIndex> SemanticCache::get(const std::string& gen_dir) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -520,8 +541,9 @@ std::shared_ptr<const SemanticIndex> SemanticCache::get(const std::string& gen_d
   Entry e{stamp, loaded ? loaded.value() : nullptr, ++clock_};
   entries_[gen_dir] = e;
   while (entries_.size() > 3) {
-    auto oldest = std::min_element(entries_.begin(), entries_.end(),
-                                   [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
+    auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
+      return a.second.used < b.second.used;
+    });
     entries_.erase(oldest);
   }
   return e.index;

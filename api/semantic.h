@@ -48,11 +48,11 @@ std::string meta(const std::string& gen_dir);
 
 // What a build of the semantic layer did and cost (for the indexer's summary and the README).
 struct SemanticBuildReport {
-  bool built = false;            // false: skipped, see `skipped_because`
+  bool built = false;  // false: skipped, see `skipped_because`
   std::string skipped_because;
-  bool model_reused = false;     // the corpus was unchanged: the previous generation's model was linked
-  bool vectors_reused = false;   // ... and so were the record vectors
-  std::string method;            // skipgram | cbow
+  bool model_reused = false;    // the corpus was unchanged: the previous generation's model was linked
+  bool vectors_reused = false;  // ... and so were the record vectors
+  std::string method;           // skipgram | cbow
   int dim = 0;
   int epoch = 0;
   uint64_t records = 0;
@@ -60,8 +60,10 @@ struct SemanticBuildReport {
   uint64_t vocabulary = 0;       // words with their own vector (after minCount)
   double train_seconds = 0;      // fastText training (0 when reused)
   double embed_seconds = 0;      // record vectors and the HNSW graph
+  double train_cpu_seconds = 0;  // the same in process CPU time (wall time depends on the machine's load)
+  double embed_cpu_seconds = 0;
   uint64_t model_bytes = 0;
-  uint64_t index_bytes = 0;      // records.hnsw
+  uint64_t index_bytes = 0;                // records.hnsw
   std::vector<std::string> lines() const;  // human-readable summary, costs scaled per 100k records
 };
 
@@ -75,7 +77,8 @@ struct SemanticBuildOptions {
 // corpus (one line of normalised words per record), trains fastText with a fixed seed and one thread
 // (reproducible), or links the previous model when the corpus hash is unchanged, then embeds every
 // record into the HNSW index. Replaces the folder as a whole; removes it when skipped.
-Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analyzer, SemanticBuildReport* report);
+Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analyzer,
+                            SemanticBuildReport* report);
 // Removes <gen_dir>/semantic/ (keyword-only builds must not serve an older generation's vectors).
 void remove_semantic_layer(const std::string& gen_dir);
 

@@ -33,7 +33,8 @@ Result<std::vector<JudgedQuery>> load_judged_queries(const std::string& path) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     std::vector<std::string> cols = split(line, '\t');
     if (cols.size() != 4)
-      return Status::error(StatusCode::invalid_argument, path + ":" + std::to_string(n) + ": expected 4 columns");
+      return Status::error(StatusCode::invalid_argument,
+                           path + ":" + std::to_string(n) + ": expected 4 columns");
     JudgedQuery q{cols[0], cols[1], cols[2], {}};
     for (const auto& item : split(cols[3], ',')) {
       if (item.empty()) continue;
@@ -52,8 +53,9 @@ Result<std::vector<JudgedQuery>> load_judged_queries(const std::string& path) {
   return out;
 }
 
-Result<std::map<std::string, RankingScores>> evaluate_ranking(Searcher& searcher, const std::vector<JudgedQuery>& queries,
-                                                             const SearchRequest& base) {
+Result<std::map<std::string, RankingScores>> evaluate_ranking(Searcher& searcher,
+                                                              const std::vector<JudgedQuery>& queries,
+                                                              const SearchRequest& base) {
   std::map<std::string, RankingScores> out;
   for (const auto& jq : queries) {
     SearchRequest r = base;
@@ -74,7 +76,8 @@ Result<std::map<std::string, RankingScores>> evaluate_ranking(Searcher& searcher
     std::vector<int> ideal;
     for (const auto& [id, g] : jq.grades) ideal.push_back(g);
     std::sort(ideal.rbegin(), ideal.rend());
-    for (size_t i = 0; i < ideal.size() && i < 10; ++i) idcg += (std::pow(2.0, ideal[i]) - 1) / std::log2(double(i) + 2);
+    for (size_t i = 0; i < ideal.size() && i < 10; ++i)
+      idcg += (std::pow(2.0, ideal[i]) - 1) / std::log2(double(i) + 2);
     const double ndcg = idcg > 0 ? dcg / idcg : 0;
     const double recall = jq.grades.empty() ? 0 : double(found) / double(jq.grades.size());
     for (const std::string& key : {jq.lang, std::string("all")}) {

@@ -30,7 +30,8 @@ struct RankingScores {
 };
 
 // Scores of one configuration (mode, expand) of `base`, keyed by query language and "all".
-Result<std::map<std::string, RankingScores>> evaluate_ranking(Searcher& searcher, const std::vector<JudgedQuery>& queries,
-                                                             const SearchRequest& base);
+Result<std::map<std::string, RankingScores>> evaluate_ranking(Searcher& searcher,
+                                                              const std::vector<JudgedQuery>& queries,
+                                                              const SearchRequest& base);
 
 }  // namespace haku

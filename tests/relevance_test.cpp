@@ -39,9 +39,10 @@ TEST_CASE("hybrid ranks the judged sample queries at least as well as keyword se
     REQUIRE(w.is_ok());
     REQUIRE(w.value()->begin_build().is_ok());
     CorpusReader reader;
-    reader.read(std::string(HAKU_SOURCE_DIR) + "/corpus/sample",
-                [&](Project&& p, const SourceLocation&) { REQUIRE(w.value()->add(p).is_ok()); },
-                [](const Diagnostic& d) { FAIL(d.to_string()); });
+    reader.read(
+        std::string(HAKU_SOURCE_DIR) + "/corpus/sample",
+        [&](Project&& p, const SourceLocation&) { REQUIRE(w.value()->add(p).is_ok()); },
+        [](const Diagnostic& d) { FAIL(d.to_string()); });
     REQUIRE(w.value()->publish().is_ok());
   }
   auto judged = load_judged_queries(std::string(HAKU_SOURCE_DIR) + "/tests/relevance/queries.tsv");

@@ -39,9 +39,10 @@ struct TempDir {
 std::vector<Project> sample_corpus() {
   std::vector<Project> out;
   CorpusReader reader;
-  reader.read(std::string(HAKU_SOURCE_DIR) + "/corpus/sample", [&](Project&& p, const SourceLocation&) {
-    out.push_back(std::move(p));
-  }, [](const Diagnostic& d) { FAIL("sample corpus diagnostic: " << d.to_string()); });
+  reader.read(
+      std::string(HAKU_SOURCE_DIR) + "/corpus/sample",
+      [&](Project&& p, const SourceLocation&) { out.push_back(std::move(p)); },
+      [](const Diagnostic& d) { FAIL("sample corpus diagnostic: " << d.to_string()); });
   return out;
 }
 
@@ -58,7 +59,9 @@ std::vector<std::string> build_index(const std::string& dir, const std::vector<P
   return w.value()->report_lines();
 }
 
-std::string current_dir(const std::string& dir) { return dir + "/" + generations::current(dir); }
+std::string current_dir(const std::string& dir) {
+  return dir + "/" + generations::current(dir);
+}
 
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -66,10 +69,12 @@ std::string file_bytes(const std::string& path) {
 }
 
 bool mentions(const std::vector<std::string>& lines, const std::string& word) {
-  return std::any_of(lines.begin(), lines.end(), [&](const std::string& l) { return l.find(word) != std::string::npos; });
+  return std::any_of(lines.begin(), lines.end(),
+                     [&](const std::string& l) { return l.find(word) != std::string::npos; });
 }
 
-std::unique_ptr<Searcher> open_searcher(const std::string& dir, std::shared_ptr<SemanticCache> cache = nullptr) {
+std::unique_ptr<Searcher> open_searcher(const std::string& dir,
+                                        std::shared_ptr<SemanticCache> cache = nullptr) {
   SearcherOptions so;
   so.index_dir = dir;
   so.semantic_cache = std::move(cache);
@@ -119,7 +124,8 @@ std::vector<std::string> walk_pages(Searcher& s, SearchRequest r) {
 
 }  // namespace
 
-TEST_CASE("a build trains the model and embeds every record, reproducibly, and reuses them when nothing changed") {
+TEST_CASE(
+    "a build trains the model and embeds every record, reproducibly, and reuses them when nothing changed") {
   TempDir a, b;
   auto records = sample_corpus();
   std::vector<std::string> report = build_index(a.path, records);
@@ -136,7 +142,8 @@ TEST_CASE("a build trains the model and embeds every record, reproducibly, and r
   // The same corpus elsewhere: byte-identical model and vector index.
   build_index(b.path, records);
   const std::string gen_b = current_dir(b.path);
-  CHECK(file_bytes(semantic_files::dir(gen_a) + "/model.bin") == file_bytes(semantic_files::dir(gen_b) + "/model.bin"));
+  CHECK(file_bytes(semantic_files::dir(gen_a) + "/model.bin") ==
+        file_bytes(semantic_files::dir(gen_b) + "/model.bin"));
   CHECK(file_bytes(semantic_files::dir(gen_a) + "/records.hnsw") ==
         file_bytes(semantic_files::dir(gen_b) + "/records.hnsw"));
 
@@ -147,13 +154,15 @@ TEST_CASE("a build trains the model and embeds every record, reproducibly, and r
   CHECK(SemanticIndex::load(current_dir(a.path)).is_ok());
 }
 
-TEST_CASE("hybrid and semantic: totals and facets are exact for the fused set, pages are stable, filters apply") {
+TEST_CASE(
+    "hybrid and semantic: totals and facets are exact for the fused set, pages are stable, filters apply") {
   TempDir dir;
   auto records = sample_corpus();
   build_index(dir.path, records);
   auto s = open_searcher(dir.path);
   for (SearchMode mode : {SearchMode::hybrid, SearchMode::semantic}) {
-    for (const char* q : {"rasism", "integration of immigrants", "kotoutuminen työllisyys", "antirasism yrkeshögskola"}) {
+    for (const char* q :
+         {"rasism", "integration of immigrants", "kotoutuminen työllisyys", "antirasism yrkeshögskola"}) {
       CAPTURE(q);
       CAPTURE(static_cast<int>(mode));
       SearchRequest r = query(q, mode);
@@ -228,7 +237,8 @@ TEST_CASE("similar words are listed, explained and can be turned off") {
   REQUIRE(!on.also_matching.empty());
   REQUIRE(on.explain);
   bool explained = false;
-  for (const auto& t : on.explain->terms) explained = explained || (t.kind == "similar" && t.word == "rasism");
+  for (const auto& t : on.explain->terms)
+    explained = explained || (t.kind == "similar" && t.word == "rasism");
   CHECK(explained);
   r.expand = false;
   SearchResult off = must_search(*s, r);
@@ -250,6 +260,12 @@ TEST_CASE("semantic mode reaches records by meaning where no keyword matches") {
                                             "amif-sv-2022-webbutbildning-antirasism", "amif-sv-2021-medvind"};
   CHECK(antiracism.count(sem.hits[0].id) == 1);
   CHECK(sem.hits[0].score == doctest::Approx(1.0));
+  // Nothing to embed (digits only): no candidates, zero counts, no error.
+  SearchRequest digits = query("2021", SearchMode::semantic);
+  digits.facets = {"fund"};
+  SearchResult none = must_search(*s, digits);
+  CHECK(none.total == 0);
+  CHECK(none.hits.empty());
 }
 
 TEST_CASE("without a semantic layer, or for query syntax, hybrid ranks by keywords and says so") {
@@ -262,7 +278,8 @@ TEST_CASE("without a semantic layer, or for query syntax, hybrid ranks by keywor
   SearchResult hy = must_search(*s, r);
   REQUIRE(hy.explain);
   bool noted = false;
-  for (const auto& n : hy.explain->notes) noted = noted || n.find("keyword ranking only") != std::string::npos;
+  for (const auto& n : hy.explain->notes)
+    noted = noted || n.find("keyword ranking only") != std::string::npos;
   CHECK(noted);
   CHECK(hy.also_matching.empty());
   r.mode = SearchMode::keyword;

@@ -128,7 +128,10 @@ std::string search_path(const MixQuery& query, const MixOverrides& overrides) {
   std::string path = "/v1/search?q=" + url_encode(query.q);
   for (const auto& [key, value] : params) {
     if (key == "q") continue;
-    path += "&" + url_encode(key) + "=" + url_encode(value);
+    path += '&';
+    path += url_encode(key);
+    path += '=';
+    path += url_encode(value);
   }
   return path;
 }

@@ -59,6 +59,14 @@ std::vector<std::string> build_index(const std::string& dir, const std::vector<P
   return w.value()->report_lines();
 }
 
+// The sample corpus indexed once for the tests that only search it (removed at exit).
+const std::string& sample_index() {
+  static TempDir dir;
+  static const bool built = (build_index(dir.path, sample_corpus()), true);
+  (void)built;
+  return dir.path;
+}
+
 std::string current_dir(const std::string& dir) {
   return dir + "/" + generations::current(dir);
 }
@@ -156,10 +164,7 @@ TEST_CASE(
 
 TEST_CASE(
     "hybrid and semantic: totals and facets are exact for the fused set, pages are stable, filters apply") {
-  TempDir dir;
-  auto records = sample_corpus();
-  build_index(dir.path, records);
-  auto s = open_searcher(dir.path);
+  auto s = open_searcher(sample_index());
   for (SearchMode mode : {SearchMode::hybrid, SearchMode::semantic}) {
     for (const char* q :
          {"rasism", "integration of immigrants", "kotoutuminen työllisyys", "antirasism yrkeshögskola"}) {
@@ -209,10 +214,8 @@ TEST_CASE(
 }
 
 TEST_CASE("exact title, implementer and id matches come first; the acceptance query keeps VARAVA first") {
-  TempDir dir;
   auto records = sample_corpus();
-  build_index(dir.path, records);
-  auto s = open_searcher(dir.path);
+  auto s = open_searcher(sample_index());
   for (const auto& p : records) {
     CAPTURE(p.id);
     CHECK(must_search(*s, query(p.title)).hits.at(0).id == p.id);
@@ -228,9 +231,7 @@ TEST_CASE("exact title, implementer and id matches come first; the acceptance qu
 }
 
 TEST_CASE("similar words are listed, explained and can be turned off") {
-  TempDir dir;
-  build_index(dir.path, sample_corpus());
-  auto s = open_searcher(dir.path);
+  auto s = open_searcher(sample_index());
   SearchRequest r = query("rasism");
   r.explain = true;
   SearchResult on = must_search(*s, r);
@@ -247,9 +248,7 @@ TEST_CASE("similar words are listed, explained and can be turned off") {
 }
 
 TEST_CASE("semantic mode reaches records by meaning where no keyword matches") {
-  TempDir dir;
-  build_index(dir.path, sample_corpus());
-  auto s = open_searcher(dir.path);
+  auto s = open_searcher(sample_index());
   // A misspelling no index term has: subword vectors still place it near "antirasism".
   SearchRequest kw = query("antirasizm", SearchMode::keyword);
   kw.expand = false;
@@ -289,9 +288,7 @@ TEST_CASE("without a semantic layer, or for query syntax, hybrid ranks by keywor
   TempDir tiny;
   build_index(tiny.path, {sample_corpus().at(0)});
   CHECK(!fs::exists(semantic_files::dir(current_dir(tiny.path))));
-  TempDir full;
-  build_index(full.path, sample_corpus());
-  auto f = open_searcher(full.path);
+  auto f = open_searcher(sample_index());
   for (const auto& h : must_search(*f, query("integration -rasism")).hits) {
     CHECK(h.project.description.find("rasism") == std::string::npos);
   }

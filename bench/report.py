@@ -137,6 +137,10 @@ def write_plot(results, sizes, png):
         for size in sizes:
             values = [num(results[size], k) for _, k in series]
             f.write(str(size_count(size)) + " " + " ".join("NaN" if v is None else f"{v:.4f}" for v in values) + "\n")
+    xrange = ""
+    if len(sizes) == 1:  # one point: give the axis some width
+        n = size_count(sizes[0])
+        xrange = f"set xrange [{n / 2}:{n * 2}]\n"
     plots = ", ".join(f"'{dat}' using 1:{i + 2} with linespoints lw 2 title '{t}'" for i, (t, _) in enumerate(series))
     with open(png + ".gp", "w", encoding="utf-8") as f:
         f.write(f"""set terminal pngcairo size 900,560 noenhanced font 'sans,10'
@@ -148,7 +152,7 @@ set logscale xy
 set grid
 set key top left
 set format x '%.0s%c'
-plot {plots}
+{xrange}plot {plots}
 """)
 
 
@@ -180,6 +184,9 @@ def main():
     w(f"- load average at the end of the run (1 / 5 / 15 min): {m['load']}. With other work on the machine "
       "the figures are noisy: compare runs on an idle machine only.")
     w(f"- sizes: {', '.join(sizes)}" + (" (smoke run)" if args.smoke else ""))
+    modes = sorted({results[s].get("search.index_mode", "?") for s in sizes})
+    w(f"- queries ran on the {' / '.join(modes)} index" +
+      (" (keyword-only: no semantic layer, so hybrid mode runs as keyword)" if modes == ["keyword"] else ""))
     w("")
     size, rows = targets(results, sizes)
     w(f"## Summary against the targets\n")

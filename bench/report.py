@@ -200,9 +200,10 @@ def main():
 
     w("## Index build\n")
     w("`haku-indexer build` on the generated JSON Lines; peak RSS from `/usr/bin/time -f %M`; size is the "
-      "whole generation folder (Xapian database plus the semantic layer when there is one).\n")
-    w("| records | analysis | records/s | s | peak RSS MB | index MB | bytes / record | semantic MB | FTS5 load records/s | FTS5 MB |")
-    w("|---|---|---|---|---|---|---|---|---|---|")
+      "whole generation folder (Xapian database plus the semantic layer when there is one); training time "
+      "and vector index size from the semantic layer's meta.txt.\n")
+    w("| records | analysis | records/s | s | peak RSS MB | index MB | bytes / record | semantic MB | training s | vector index MB | FTS5 load records/s | FTS5 MB |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in sizes:
         r = results[s]
         for mode, name in (("keyword", "keyword-only"), ("full", "full")):
@@ -211,11 +212,13 @@ def main():
             kb = num(r, f"index.{mode}.peak_rss_kb")
             total = num(r, f"index.{mode}.total_bytes")
             sem = num(r, f"index.{mode}.semantic_bytes")
+            vec = num(r, f"index.{mode}.semantic_vector_bytes")
             fts_rate = num(r, "fts5.records_per_s") if mode == "keyword" else None
             fts_size = num(r, "fts5.size_bytes") if mode == "keyword" else None
             w(f"| {s} | {name} | {fmt(num(r, f'index.{mode}.records_per_s'), 0)} | {fmt(num(r, f'index.{mode}.seconds'), 1)} "
               f"| {fmt(kb / 1024 if kb else None, 0)} | {fmt(total / 1048576 if total else None, 1)} "
               f"| {fmt(num(r, f'index.{mode}.bytes_per_record'), 0)} | {fmt(sem / 1048576 if sem else 0.0, 1)} "
+              f"| {fmt(num(r, f'index.{mode}.semantic_train_seconds'), 1)} | {fmt(vec / 1048576 if vec else None, 2)} "
               f"| {fmt(fts_rate, 0)} | {fmt(fts_size / 1048576 if fts_size else None, 1)} |")
         notes = [v for k, v in r.items() if k.endswith(".semantic_note")]
         for n in notes:

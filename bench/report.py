@@ -184,6 +184,11 @@ def main():
     w(f"- load average at the end of the run (1 / 5 / 15 min): {m['load']}. With other work on the machine "
       "the figures are noisy: compare runs on an idle machine only.")
     w(f"- sizes: {', '.join(sizes)}" + (" (smoke run)" if args.smoke else ""))
+    reused = [f"{s} {mode} ({results[s][f'index.{mode}.reused']})" for s in sizes for mode in ("keyword", "full")
+              if f"index.{mode}.reused" in results[s]]
+    if reused:
+        w("- index builds reused (`--reuse`) from earlier `scripts/bench-index` runs in the same work folder, "
+          "built with the same binaries: " + ", ".join(reused))
     modes = sorted({results[s].get("search.index_mode", "?") for s in sizes})
     w(f"- queries ran on the {' / '.join(modes)} index" +
       (" (keyword-only: no semantic layer, so hybrid mode runs as keyword)" if modes == ["keyword"] else ""))

@@ -27,6 +27,7 @@ namespace {
 constexpr int kFormatVersion = 1;
 constexpr int kSeed = 20261126;  // fastText and HNSW: fixed, so a generation is reproducible
 constexpr int kDim = 64;
+constexpr uint64_t kMaxTrainRecords = 5000;  // records sampled for training (see build_semantic_layer)
 constexpr size_t kHnswM = 16;
 constexpr size_t kHnswEfConstruction = 100;
 constexpr size_t kHnswEfSearch = 128;
@@ -94,8 +95,9 @@ struct TrainParams {
 
   static TrainParams for_corpus(uint64_t tokens, uint64_t distinct) {
     TrainParams p;
-    p.model = tokens <= 1'000'000 ? fasttext::model_name::sg : fasttext::model_name::cbow;  // skipgram: ~40k words/s
-    p.epoch = static_cast<int>(std::clamp<uint64_t>(tokens ? 3'000'000 / tokens : 30, 5, 30));
+    // skipgram (~40k words/s on one thread) only for small corpora, where it gives better neighbours.
+    p.model = tokens <= 100'000 ? fasttext::model_name::sg : fasttext::model_name::cbow;
+    p.epoch = static_cast<int>(std::clamp<uint64_t>(tokens ? 1'500'000 / tokens : 30, 5, 30));
     p.min_count = tokens < 1'000'000 ? 1 : 3;
     p.bucket = static_cast<int>(std::clamp<uint64_t>(distinct * 2, 20000, 500000));
     return p;
@@ -239,6 +241,11 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
 
   // 1. The training corpus, in docid order: one line per record, plus interleaved lines for translations.
   const fs::path corpus_path = tmp / "corpus.txt";
+  // Training reads a deterministic sample of about kMaxTrainRecords records (every stride-th one):
+  // the cost of training then stays bounded (about a minute of one core) however large the corpus;
+  // every record still gets its vector from the model's words and subword n-grams.
+  const fs::path train_path = tmp / "train.txt";
+  uint64_t train_tokens = 0;
   std::vector<uint32_t> line_docid;  // 0 for the extra (interleaved) lines
   uint64_t corpus_hash = fnv1a("v" + std::to_string(kFormatVersion));
   uint64_t records_hash = corpus_hash;
@@ -246,7 +253,9 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
   try {
     Xapian::Database db((fs::path(options.gen_dir) / "xapian").string());
     std::ofstream corpus(corpus_path, std::ios::binary);
-    if (!corpus) return fail("cannot write " + corpus_path.string());
+    std::ofstream train(train_path, std::ios::binary);
+    if (!corpus || !train) return fail("cannot write " + corpus_path.string());
+    const uint64_t stride = std::max<uint64_t>(1, (db.get_doccount() + kMaxTrainRecords - 1) / kMaxTrainRecords);
     for (auto it = db.postlist_begin(""); it != db.postlist_end(""); ++it) {
       Project p;
       std::string err;
@@ -255,6 +264,11 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
       std::string line = join_words(words);
       line += '\n';
       corpus << line;
+      const bool sampled = rep.records % stride == 0;
+      if (sampled) {
+        train << line;
+        train_tokens += words.size();
+      }
       corpus_hash = fnv1a(line, corpus_hash);
       records_hash = fnv1a(std::to_string(*it) + ":" + p.id + ";", records_hash);
       line_docid.push_back(*it);
@@ -266,12 +280,13 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
             join_words(interleave(own, semantic_words(analyzer, tr.title + "\n" + tr.description)));
         extra += '\n';
         corpus << extra;
+        if (sampled) train << extra;
         corpus_hash = fnv1a(extra, corpus_hash);
         line_docid.push_back(0);
       }
       ++rep.records;
     }
-    if (!corpus.flush()) return fail("cannot write " + corpus_path.string());
+    if (!corpus.flush() || !train.flush()) return fail("cannot write " + corpus_path.string());
   } catch (const Xapian::Error& e) {
     return fail("cannot read the generation: " + e.get_description());
   }
@@ -282,7 +297,7 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
     if (report) *report = rep;
     return Status::ok();
   }
-  const TrainParams params = TrainParams::for_corpus(rep.tokens, distinct.size());
+  const TrainParams params = TrainParams::for_corpus(train_tokens, distinct.size());
   distinct.clear();
   corpus_hash = fnv1a(params.describe(), corpus_hash);
   records_hash = fnv1a(hex(corpus_hash), records_hash);
@@ -315,7 +330,7 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
       if (!rep.vectors_reused) ft.loadModel(model_path.string());
     } else {
       fasttext::Args a;
-      a.input = corpus_path.string();
+      a.input = train_path.string();
       a.model = params.model;
       a.loss = fasttext::loss_name::hs;  // no 10M-entry negatives table: faster, and better on small corpora
       a.dim = kDim;
@@ -390,6 +405,7 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
     rep.embed_cpu_seconds = double(std::clock() - c0) / CLOCKS_PER_SEC;
   }
   fs::remove(corpus_path, ec);
+  fs::remove(train_path, ec);
   rep.model_bytes = file_bytes(model_path);
   rep.index_bytes = file_bytes(index_path);
   rep.built = true;

@@ -46,6 +46,10 @@ struct IndexWriter::Impl {
   std::optional<Xapian::WritableDatabase> db;
   std::string gen;         // generation being written
   bool in_place = false;   // editing the published generation
+  bool fresh = false;      // a build into an empty generation
+  // In a fresh build: id -> docid of the records added so far. Adding by docid avoids Xapian's
+  // per-record lookup of the id term (replace_document by term was about a third of build time).
+  std::unordered_map<std::string, Xapian::docid> fresh_ids;
   bool published = false;
   uint64_t added = 0;
   std::vector<std::string> spellings;
@@ -125,10 +129,13 @@ Status IndexWriter::begin_build() {
   fs::create_directories(fs::path(impl_->options.index_dir) / name, ec);
   if (ec) return Status::error(StatusCode::io_error, "cannot create generation " + name + ": " + ec.message());
   impl_->in_place = false;
+  impl_->fresh = true;
+  impl_->fresh_ids.clear();
   return impl_->start(name, Xapian::DB_CREATE);
 }
 
 Status IndexWriter::begin_update() {
+  impl_->fresh = false;
   const std::string& dir = impl_->options.index_dir;
   std::string cur = generations::current(dir);
   if (cur.empty()) return Status::error(StatusCode::unavailable, "no published index in " + dir);
@@ -155,7 +162,16 @@ Status IndexWriter::add(const Project& project) {
     Project p = project;
     impl_->spellings.clear();
     Xapian::Document doc = impl_->builder->build(p, &impl_->spellings);
-    impl_->db->replace_document(std::string(schema::kId) + p.id, doc);
+    if (impl_->fresh) {
+      auto [it, inserted] = impl_->fresh_ids.try_emplace(p.id, 0);
+      if (inserted) {
+        it->second = impl_->db->add_document(doc);
+      } else {
+        impl_->db->replace_document(it->second, doc);  // a duplicate id: the later record wins
+      }
+    } else {
+      impl_->db->replace_document(std::string(schema::kId) + p.id, doc);
+    }
     for (const auto& w : impl_->spellings) ++impl_->spelling_counts[w];
     ++impl_->added;
   } catch (const Xapian::Error& e) {

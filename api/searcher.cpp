@@ -961,4 +961,6 @@ IndexInfo Searcher::info() {
   return info;
 }
 
+std::shared_ptr<SemanticCache> make_semantic_cache() { return std::make_shared<SemanticCache>(); }
+
 }  // namespace haku

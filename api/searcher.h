@@ -22,6 +22,10 @@ struct SearcherOptions {
   std::shared_ptr<SemanticCache> semantic_cache = nullptr;
 };
 
+// A cache to share between the Searchers of one process (thread-safe), so each generation's model and
+// vector index are loaded once, not once per worker.
+std::shared_ptr<SemanticCache> make_semantic_cache();
+
 class Searcher {
  public:
   // Fails with `unavailable` when no generation is published yet (call again later).

@@ -234,6 +234,7 @@ int run_build_or_update(const Options& o) {
               static_cast<unsigned long long>(r.stats.accepted), static_cast<unsigned long long>(r.stats.rejected),
               static_cast<unsigned long long>(r.stats.warnings), writer.generation().c_str(),
               static_cast<unsigned long long>(writer.added()), secs, writer.added() / std::max(secs, 1e-9));
+  for (const auto& line : writer.report_lines()) std::printf("%s\n", line.c_str());
   if (r.stats.rejected > 0)
     std::printf("rejected records are in %s\n", (o.rejects.empty() ? o.index_dir + "/rejects.txt" : o.rejects).c_str());
   return (o.strict && r.stats.rejected > 0) ? 1 : 0;

@@ -269,6 +269,7 @@ nlohmann::json encode_search_result(const SearchResult& r) {
               {"hits", hits},
               {"facets", encode_facets(r.facets)},
               {"did_you_mean", r.did_you_mean ? json(*r.did_you_mean) : json(nullptr)},
+              {"also_matching", r.also_matching},
               {"next_cursor", nullable(r.next_cursor)}};
   if (r.explain) out["explain"] = encode_explain(*r.explain);
   return out;

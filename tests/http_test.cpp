@@ -197,6 +197,7 @@ TEST_CASE("acceptance: antirasism yrkeshögskola ranks the VARAVA project first"
   CHECK(r.body["facets"].contains("fund"));
   CHECK(r.body["facets"].contains("region"));
   CHECK(r.body.contains("did_you_mean"));
+  CHECK(r.body.contains("also_matching"));
   CHECK(!r.body.contains("explain"));
 
   auto explained = get(c, "/v1/search?q=antirasism&explain=true");

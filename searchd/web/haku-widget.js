@@ -61,7 +61,7 @@
       }));
     this.suggestList = el("ul", { class: "haku-suggest", role: "listbox" });
     var form = el("form", { class: "haku-bar", role: "search", onsubmit: function (e) {
-      e.preventDefault(); self.hideSuggest(); self.state.q = self.q.value; self.state.page = 1; self.search();
+      e.preventDefault(); self.hideSuggest(); self.state.q = self.q.value; self.state.noExpand = false; self.state.page = 1; self.search();
     } }, [this.q, this.lang, el("button", { class: "haku-btn", type: "submit", text: "Search" }), this.suggestList]);
     this.q.addEventListener("input", function () { self.scheduleSuggest(); });
     this.q.addEventListener("keydown", function (e) { self.suggestKeys(e); });
@@ -85,6 +85,7 @@
     var self = this, s = this.state, seq = ++this.seq;
     var params = [["q", s.q], ["facets", FACETS.join(",")], ["page", String(s.page)], ["per_page", String(PER_PAGE)]];
     if (s.lang !== "auto") params.push(["lang", s.lang]);
+    if (s.noExpand) params.push(["expand", "false"]);
     Object.keys(s.filters).forEach(function (f) {
       s.filters[f].forEach(function (v) { params.push(["filter", f + ":" + v]); });
     });
@@ -111,6 +112,13 @@
         self.q.value = res.did_you_mean; s.q = res.did_you_mean; s.page = 1; self.search();
       } }));
       this.meta.appendChild(document.createTextNode("?"));
+    }
+    if (res.also_matching && res.also_matching.length) {
+      // Similar words the engine widened the query with; one click searches without them.
+      this.meta.appendChild(document.createTextNode(" · Also matching: " + res.also_matching.join(", ") + " "));
+      this.meta.appendChild(el("button", { type: "button", text: "only my words", onclick: function () {
+        s.noExpand = true; s.page = 1; self.search();
+      } }));
     }
     this.hits.innerHTML = "";
     res.hits.forEach(function (h) {

@@ -427,6 +427,7 @@ struct Searcher::Impl {
     std::set<std::string> seen(words.begin(), words.end());
     for (const auto& w : words) {
       if (w.size() < 4 || !content_word(w) || w.find_first_not_of("0123456789") == std::string::npos) continue;
+      if (!sem.knows(w)) continue;  // nonsense gets neighbours too, from its subword n-grams
       size_t added = 0;
       for (const auto& sw : sem.similar_words(w, kSimilarPerWord * 3, kSimilarWordMin)) {
         if (added >= kSimilarPerWord) break;

@@ -27,7 +27,8 @@ namespace {
 constexpr int kFormatVersion = 1;
 constexpr int kSeed = 20261126;  // fastText and HNSW: fixed, so a generation is reproducible
 constexpr int kDim = 64;
-constexpr uint64_t kMaxTrainRecords = 5000;  // records sampled for training (see build_semantic_layer)
+constexpr uint64_t kMaxTrainRecords = 5000;   // records sampled for training (see build_semantic_layer)
+constexpr float kMinKnownSimilarity = 0.6f;  // see SemanticIndex::knows()
 constexpr size_t kHnswM = 16;
 constexpr size_t kHnswEfConstruction = 100;
 constexpr size_t kHnswEfSearch = 128;
@@ -487,10 +488,23 @@ Result<std::shared_ptr<const SemanticIndex>> SemanticIndex::load(const std::stri
 }
 
 std::vector<float> SemanticIndex::embed(const std::vector<std::string>& words) const {
+  // A query of nonsense must not find "nearest" records: at least one word has to be known.
+  bool known = false;
+  for (const auto& w : words) known = known || knows(w);
+  if (!known) return {};
   std::vector<float> v;
   if (!average_word_vectors(impl_->ft, impl_->dim, words, &v)) return {};
   center_and_normalise(&v, impl_->mean);
   return v;
+}
+
+bool SemanticIndex::knows(const std::string& word) const {
+  if (impl_->ft.getWordId(word) >= 0) return true;
+  constexpr size_t kPrefix = 4;
+  if (word.size() < kPrefix) return false;
+  for (const auto& sw : similar_words(word, 3, kMinKnownSimilarity))
+    if (sw.word.compare(0, kPrefix, word, 0, kPrefix) == 0) return true;
+  return false;
 }
 
 std::vector<SemanticHit> SemanticIndex::nearest_records(const std::vector<float>& vector, size_t k) const {

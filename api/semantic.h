@@ -108,6 +108,10 @@ class SemanticIndex {
   std::vector<float> embed(const std::vector<std::string>& words) const;
   // The k records nearest to a vector of embed(), most similar first (ties by docid).
   std::vector<SemanticHit> nearest_records(const std::vector<float>& vector, size_t k) const;
+  // Whether `word` means something to the model: a corpus word, or an unseen form (a misspelling, an
+  // inflection) whose near neighbours include a corpus word sharing its first four letters. Subword
+  // n-grams give any string a vector; in a small model, nonsense lands "near" unrelated words.
+  bool knows(const std::string& word) const;
   // Corpus words whose vectors are nearest to `word`'s (subwords give a vector to unseen words too).
   std::vector<SimilarWord> similar_words(const std::string& word, size_t k, float min_similarity) const;
   // Identifies the files loaded (changes when an in-place update rebuilt them).

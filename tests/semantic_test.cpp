@@ -265,6 +265,12 @@ TEST_CASE("semantic mode reaches records by meaning where no keyword matches") {
   SearchResult none = must_search(*s, digits);
   CHECK(none.total == 0);
   CHECK(none.hits.empty());
+  // Regression: a nonsense word got a subword vector and "matched" 8 records in hybrid mode.
+  for (SearchMode mode : {SearchMode::hybrid, SearchMode::semantic}) {
+    SearchRequest nonsense = query("zyxwvutsrq", mode);
+    nonsense.expand = false;
+    CHECK(must_search(*s, nonsense).total == 0);
+  }
 }
 
 TEST_CASE("without a semantic layer, or for query syntax, hybrid ranks by keywords and says so") {

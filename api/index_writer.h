@@ -1,7 +1,7 @@
 #pragma once
 // IndexWriter: the write side of the engine. Builds a new index generation DIR/gen-<stamp>/ and publishes
 // it atomically (DIR/current is a symlink switched by rename after fsync), or updates the published one.
-// Holds an exclusive lock on DIR while it lives. Not thread-safe.
+// Holds an exclusive lock on DIR while it lives. Not thread-safe (its builds use threads of their own).
 #include <functional>
 #include <memory>
 #include <string>
@@ -20,6 +20,10 @@ struct WriterOptions {
   bool full_analysis = true;     // false: surface words and Snowball stems only (keyword-only build)
   unsigned retention = 2;        // generations kept after publishing (the published one included)
   bool new_generation = true;    // update/delete: copy into a new generation (true) or edit in place
+  // A build analyses and inverts records on this many threads, each into its own shard, and merges the
+  // shards into the generation's database at publish (Xapian compaction). 0 = one per core (at most 8).
+  // Updates run on one thread.
+  unsigned threads = 0;
 };
 
 class IndexWriter {

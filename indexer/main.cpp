@@ -36,6 +36,7 @@ Options:
   --rejects FILE    where rejected raw lines go (default: DIR/rejects.txt)
   --keyword-only    surface words and Snowball stems only (no lemmas, no compound parts)
   --retention N     generations to keep, the published one included (default 2)
+  --threads N       build threads, each inverting its own shard before the merge (default: one per core)
   --in-place        update/delete the published generation in place
   --data-dir DIR    language data (stopwords); default: the compiled-in folder
   -q, --quiet       no progress line
@@ -58,6 +59,7 @@ struct Options {
   bool in_place = false;
   bool quiet = false;
   unsigned retention = 2;
+  unsigned threads = 0;
 };
 
 int usage_error(const std::string& message) {
@@ -106,6 +108,15 @@ bool parse_args(int argc, char** argv, Options* o, std::string* error) {
         return false;
       }
       o->retention = static_cast<unsigned>(n);
+    } else if (a == "--threads") {
+      if (!value(&v)) return false;
+      char* end = nullptr;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (*end || n < 1 || n > 64) {
+        *error = "--threads must be a number 1..64";
+        return false;
+      }
+      o->threads = static_cast<unsigned>(n);
     } else if (a == "--wait") {
       o->wait = true;
     } else if (a == "--strict") {
@@ -204,6 +215,7 @@ haku::WriterOptions writer_options(const Options& o) {
   w.wait_for_lock = o.wait;
   w.full_analysis = !o.keyword_only;
   w.retention = o.retention;
+  w.threads = o.threads;
   w.new_generation = !o.in_place;
   return w;
 }

@@ -1,6 +1,8 @@
 // Snippet windows with matched words marked.
 #include "api/snippet.h"
 
+#include <algorithm>
+
 #include "api/schema.h"
 
 namespace haku {
@@ -28,28 +30,48 @@ size_t utf8_floor(const std::string& s, size_t i) {
 }
 }  // namespace
 
+SnippetTerms::SnippetTerms(const std::set<std::string>& query_terms) : all_(query_terms.begin(), query_terms.end()) {
+  for (const std::string& t : query_terms) {
+    if (t.rfind(schema::kFolded, 0) == 0) folded_.insert(t.substr(schema::kFolded.size()));
+    for (Lang l : kAllLangs) {
+      for (TermKind k : {TermKind::stem, TermKind::lemma, TermKind::part}) {
+        const std::string prefix = schema::derived_prefix(k, l);
+        if (t.size() < prefix.size() || t.compare(0, prefix.size(), prefix) != 0) continue;
+        std::string text = t.substr(prefix.size());
+        std::vector<std::string>& keys = keys_[static_cast<size_t>(l)];
+        std::string key = text.substr(0, 2);
+        if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
+        derived_[static_cast<size_t>(l)][static_cast<size_t>(k)].insert(std::move(text));
+      }
+    }
+  }
+}
+
+bool SnippetTerms::matches(Analyzer& analyzer, const Word& w, const std::vector<Lang>& langs) const {
+  if (all_.count(w.norm) || folded_.count(w.folded.empty() ? w.norm : w.folded)) return true;
+  for (Lang l : langs) {
+    const auto& keys = keys_[static_cast<size_t>(l)];
+    if (!std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return w.norm.find(k) != std::string::npos; }))
+      continue;
+    const auto& texts = derived_[static_cast<size_t>(l)];
+    for (const Derived& d : analyzer.derive(w.norm, l))
+      if (texts[static_cast<size_t>(d.kind)].count(d.text)) return true;
+  }
+  return false;
+}
+
 std::string make_snippet(Analyzer& analyzer, const std::string& text, const std::vector<Lang>& langs,
                          const std::set<std::string>& query_terms, size_t max_bytes) {
+  return make_snippet(analyzer, text, langs, SnippetTerms(query_terms), max_bytes);
+}
+
+std::string make_snippet(Analyzer& analyzer, const std::string& text, const std::vector<Lang>& langs,
+                         const SnippetTerms& query_terms, size_t max_bytes) {
   if (text.empty()) return {};
   std::vector<Word> words = analyzer.tokenize(text);
   std::vector<bool> hit(words.size(), false);
-  for (size_t i = 0; i < words.size(); ++i) {
-    const Word& w = words[i];
-    if (query_terms.count(w.norm) ||
-        query_terms.count(std::string(schema::kFolded) + (w.folded.empty() ? w.norm : w.folded))) {
-      hit[i] = true;
-      continue;
-    }
-    for (Lang l : langs) {
-      for (const Derived& d : analyzer.derive(w.norm, l)) {
-        if (query_terms.count(schema::derived_term(d.kind, l, d.text))) {
-          hit[i] = true;
-          break;
-        }
-      }
-      if (hit[i]) break;
-    }
-  }
+  if (!query_terms.empty())
+    for (size_t i = 0; i < words.size(); ++i) hit[i] = query_terms.matches(analyzer, words[i], langs);
   // The window start (a word) that covers the most marked words within max_bytes.
   size_t best_start = 0, best_count = 0;
   size_t j = 0, count = 0;

@@ -2,13 +2,38 @@
 // Snippets: a window of a record's text with the words that matched marked as written
 // (<mark>..</mark>), also when the match came through a stem, a lemma, a compound part or the folded
 // form. Not thread-safe (uses the caller's Analyzer).
+#include <array>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "stemmers/analyzer.h"
 
 namespace haku {
+
+// A query's terms prepared once for the snippets of all its hits: the set itself, the folded forms and
+// the derived texts by language and kind. A word is analysed (Analyzer::derive) in a language only when
+// the query holds derived terms of that language and the word contains the first two bytes of one of
+// their texts; stems, lemmas and compound parts nearly always share those with the word they come from,
+// so the marks stay as a full analysis would set them while most words skip the analyser.
+class SnippetTerms {
+ public:
+  explicit SnippetTerms(const std::set<std::string>& query_terms);
+  bool empty() const { return all_.empty(); }
+  // Whether `w` is marked in a text of the languages `langs`.
+  bool matches(Analyzer& analyzer, const Word& w, const std::vector<Lang>& langs) const;
+
+ private:
+  std::unordered_set<std::string> all_;     // every query term (the surface form is the term itself)
+  std::unordered_set<std::string> folded_;  // texts of the folded-form terms
+  std::array<std::array<std::unordered_set<std::string>, 3>, 3> derived_;  // [lang][kind] -> texts
+  std::array<std::vector<std::string>, 3> keys_;  // [lang]: the first two bytes of each derived text
+};
+
+// As below, with the query's terms prepared once (SnippetTerms).
+std::string make_snippet(Analyzer& analyzer, const std::string& text, const std::vector<Lang>& langs,
+                         const SnippetTerms& query_terms, size_t max_bytes);
 
 // The index terms a word of `text` produces (surface, folded, derived in `langs`) are looked up in
 // `query_terms`; the best window of about `max_bytes` is returned, HTML-escaped, with marks.

@@ -12,7 +12,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "api/facet_spy.h"
+#include "api/facet_columns.h"
 #include "api/generations.h"
 #include "api/query_builder.h"
 #include "api/schema.h"
@@ -197,6 +197,8 @@ struct Searcher::Impl {
   std::optional<uint64_t> term_count;  // cached for info()
   std::shared_ptr<const SemanticIndex> semantic;  // of `gen`; nullptr: keyword ranking only
   std::optional<std::pair<std::string, std::shared_ptr<const SemanticIndex>>> pinned_semantic;
+  // Facet columns of the revisions in use (current and a cursor's older generation), by key.
+  std::vector<std::pair<std::string, std::shared_ptr<FacetColumns>>> facet_columns;
 
   std::shared_ptr<const SemanticIndex> load_semantic(const std::string& g) {
     const std::string gen_dir = options.index_dir + "/" + g;
@@ -252,7 +254,7 @@ struct Searcher::Impl {
     return {Lang::fi, Lang::sv, Lang::en};
   }
 
-  std::string snippet_for(const Project& p, const std::set<std::string>& terms, size_t bytes) {
+  std::string snippet_for(const Project& p, const SnippetTerms& terms, size_t bytes) {
     std::string best;
     auto consider = [&](const std::string& text, std::vector<Lang> langs) {
       if (text.empty()) return;
@@ -273,31 +275,62 @@ struct Searcher::Impl {
     return best;
   }
 
+  // The facet columns of the revision `d` has open (shared with the process's other Searchers).
+  FacetColumns& columns_for(Xapian::Database& d) {
+    const std::string& g = (pinned && &d == &pinned->second) ? pinned->first : gen;
+    const std::string dir = options.index_dir + "/" + g;
+    const std::string key = FacetColumns::key_of(dir, d);
+    for (const auto& [k, c] : facet_columns)
+      if (k == key) return *c;
+    if (facet_columns.size() >= 2) facet_columns.erase(facet_columns.begin());
+    facet_columns.emplace_back(key, FacetColumns::shared(dir, d));
+    return *facet_columns.back().second;
+  }
+
+  // A counter of the named facets over the matches of one pass.
+  std::unique_ptr<FacetCounter> facet_counter(Xapian::Database& d, const std::vector<std::string>& names) {
+    FacetColumns& columns = columns_for(d);
+    std::vector<const FacetColumn*> cols;
+    for (const auto& n : names) cols.push_back(&columns.column(schema::facet_slot(*schema::find_facet(n)), d));
+    return std::make_unique<FacetCounter>(std::move(cols));
+  }
+
+  // The requested facets nobody filters on (counted over the request's own match, so the ranked pass
+  // can count them), and those filtered on (each counted without its own filter: multi-select).
+  static std::vector<std::string> plain_facets(const SearchRequest& r) {
+    std::vector<std::string> plain;
+    for (const auto& f : r.facets)
+      if (std::none_of(r.filters.begin(), r.filters.end(), [&](auto& kv) { return kv.first == f; }))
+        plain.push_back(f);
+    return plain;
+  }
+
+  // `plain_counted`: the plain facets (plain_facets(r), in that order) already counted over the whole
+  // filtered match by the caller's pass; nullptr counts them here.
   std::vector<std::pair<std::string, std::vector<FacetCount>>> count_facets(Xapian::Database& d,
                                                                             const Xapian::Query& base,
-                                                                            const SearchRequest& r) {
+                                                                            const SearchRequest& r,
+                                                                            const FacetCounter* plain_counted = nullptr) {
     std::vector<std::pair<std::string, std::vector<FacetCount>>> out;
     if (r.facets.empty()) return out;
-    // Facets nobody filters on share one pass; each filtered facet is counted without its own filter.
-    std::vector<std::string> plain, filtered;
-    for (const auto& f : r.facets) {
-      bool is_filtered = std::any_of(r.filters.begin(), r.filters.end(), [&](auto& kv) { return kv.first == f; });
-      (is_filtered ? filtered : plain).push_back(f);
-    }
+    const std::vector<std::string> plain = plain_facets(r);
     std::map<std::string, std::unordered_map<std::string, uint64_t>> counts;
     auto run = [&](const std::vector<std::string>& names, const std::string& skip) {
-      std::vector<unsigned> slots;
-      for (const auto& n : names) slots.push_back(schema::facet_slot(*schema::find_facet(n)));
-      FacetSpy spy(slots);
+      std::unique_ptr<FacetCounter> counter = facet_counter(d, names);
       Xapian::Enquire enq(d);
       enq.set_query(with_filters(base, filter_queries(r, skip)));
       enq.set_weighting_scheme(Xapian::BoolWeight());
-      enq.add_matchspy(&spy);
+      enq.add_matchspy(counter.get());
       enq.get_mset(0, 0, d.get_doccount());
-      for (size_t i = 0; i < names.size(); ++i) counts[names[i]] = spy.counts(i);
+      for (size_t i = 0; i < names.size(); ++i) counts[names[i]] = counter->counts(i);
     };
-    if (!plain.empty()) run(plain, "");
-    for (const auto& f : filtered) run({f}, f);
+    if (plain_counted) {
+      for (size_t i = 0; i < plain.size(); ++i) counts[plain[i]] = plain_counted->counts(i);
+    } else if (!plain.empty()) {
+      run(plain, "");
+    }
+    for (const auto& f : r.facets)
+      if (std::find(plain.begin(), plain.end(), f) == plain.end()) run({f}, f);
     for (const auto& name : r.facets) {
       std::vector<FacetCount> values;
       std::set<std::string> selected;
@@ -346,11 +379,21 @@ struct Searcher::Impl {
       case SortBy::budget: enq.set_sort_by_value_then_relevance(schema::kSlotBudget, desc); break;
       case SortBy::eu_contribution: enq.set_sort_by_value_then_relevance(schema::kSlotEu, desc); break;
     }
-    Xapian::MSet mset = enq.get_mset(static_cast<Xapian::doccount>(offset), r.per_page, kExactBelow);
+    // With facets, the ranked pass visits every match: it counts the facets nobody filters on and
+    // makes the total exact, instead of a second pass for each.
+    std::unique_ptr<FacetCounter> counter;
+    Xapian::doccount check_at_least = kExactBelow;
+    if (!r.facets.empty()) {
+      counter = facet_counter(d, plain_facets(r));
+      enq.add_matchspy(counter.get());
+      check_at_least = std::max(check_at_least, d.get_doccount());
+    }
+    Xapian::MSet mset = enq.get_mset(static_cast<Xapian::doccount>(offset), r.per_page, check_at_least);
     res.total = mset.get_matches_estimated();
     res.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
     if (!res.total_exact) res.total = mset.get_matches_lower_bound();
     const double max_w = mset.get_max_attained() > 0 ? mset.get_max_attained() : 1.0;
+    const SnippetTerms snippet_terms(terms);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       Hit h;
       Xapian::Document doc = it.get_document();
@@ -358,19 +401,17 @@ struct Searcher::Impl {
       h.id = h.project.id;
       h.score = browse ? 1.0 : it.get_weight() / max_w;
       h.matched_lang = h.project.lang;
-      h.snippet = terms.empty() ? html_escape(h.project.description.substr(0, 0))
-                                : snippet_for(h.project, terms, r.snippet_bytes);
-      if (h.snippet.empty() && !h.project.description.empty()) {
-        std::set<std::string> none;
-        h.snippet = make_snippet(*analyzer, h.project.description, record_langs(h.project), none, r.snippet_bytes);
-      }
+      h.snippet = terms.empty() ? std::string() : snippet_for(h.project, snippet_terms, r.snippet_bytes);
+      if (h.snippet.empty() && !h.project.description.empty())
+        h.snippet = make_snippet(*analyzer, h.project.description, record_langs(h.project), SnippetTerms({}),
+                                 r.snippet_bytes);
       res.hits.push_back(std::move(h));
     }
     if (offset + mset.size() < res.total && mset.size() == r.per_page)
       res.next_cursor = make_cursor(used_gen, offset + r.per_page, r);
-    res.facets = count_facets(d, text_query, r);
+    res.facets = count_facets(d, text_query, r, counter.get());
     if (!r.facets.empty() && !res.total_exact) {
-      // Facet counting visited every match: the sum over a single-valued facet is the exact total.
+      // Not expected (the pass above checked every match); counted exactly as the API promises.
       Xapian::Enquire e2(d);
       e2.set_query(q);
       e2.set_weighting_scheme(Xapian::BoolWeight());
@@ -608,9 +649,23 @@ struct Searcher::Impl {
     });
 
     SearchResult res;
-    auto [total, exact_total] = count(d, with_filters(base, filters), !r.facets.empty());
-    res.total = total;
-    res.total_exact = exact_total;
+    // With facets, one pass over the filtered fused set gives the exact total and the facets nobody
+    // filters on.
+    std::unique_ptr<FacetCounter> counter;
+    if (r.facets.empty()) {
+      auto [total, exact_total] = count(d, with_filters(base, filters), false);
+      res.total = total;
+      res.total_exact = exact_total;
+    } else {
+      counter = facet_counter(d, plain_facets(r));
+      Xapian::Enquire enq(d);
+      enq.set_query(with_filters(base, filters));
+      enq.set_weighting_scheme(Xapian::BoolWeight());
+      enq.add_matchspy(counter.get());
+      Xapian::MSet m = enq.get_mset(0, 0, d.get_doccount());
+      res.total = m.get_matches_estimated();
+      res.total_exact = true;
+    }
 
     // The page: from the fused head, then (deep pages) from the keyword ranking below kFuseDepth, in
     // keyword order, leaving out what the head already holds.
@@ -636,22 +691,22 @@ struct Searcher::Impl {
         break;
       }
     if (top <= 0) top = 1;
+    const SnippetTerms snippet_terms(terms);
     for (const auto& [id, score] : page) {
       Hit h;
       h.project = load(d.get_document(id));
       h.id = h.project.id;
       h.score = score < 0 ? 1.0 : std::min(1.0, score / top);
       h.matched_lang = h.project.lang;
-      h.snippet = terms.empty() ? std::string() : snippet_for(h.project, terms, r.snippet_bytes);
-      if (h.snippet.empty() && !h.project.description.empty()) {
-        std::set<std::string> none;
-        h.snippet = make_snippet(*analyzer, h.project.description, record_langs(h.project), none, r.snippet_bytes);
-      }
+      h.snippet = terms.empty() ? std::string() : snippet_for(h.project, snippet_terms, r.snippet_bytes);
+      if (h.snippet.empty() && !h.project.description.empty())
+        h.snippet = make_snippet(*analyzer, h.project.description, record_langs(h.project), SnippetTerms({}),
+                                 r.snippet_bytes);
       res.hits.push_back(std::move(h));
     }
     if (offset + res.hits.size() < res.total && res.hits.size() == r.per_page)
       res.next_cursor = make_cursor(used_gen, offset + r.per_page, r);
-    res.facets = count_facets(d, base, r);
+    res.facets = count_facets(d, base, r, counter.get());
     if (explain) {
       explain->parsed_query = with_filters(base, filters).get_description();
       res.explain = std::move(explain);
@@ -744,53 +799,78 @@ Result<SearchResult> Searcher::search(const SearchRequest& r) {
       std::shared_ptr<const SemanticIndex> sem = impl_->semantic_for(cursor_gen);
       const std::vector<Xapian::Query> filters = filter_queries(r, "");
       // Words combine with AND; when no record has every word, the records that have any of them.
-      bool any_words = false;
-      if (bq.words.size() > 1 && !bq.fell_back && !Impl::any_match(d, with_filters(bq.query, filters))) {
-        bq = qb.build(r.q, r.lang, false);
-        any_words = true;
-        notes.push_back("no record matched every word: showing records that match any of them");
-      }
-      std::set<std::string> terms(bq.query.get_unique_terms_begin(), bq.query.get_unique_terms_end());
-      const bool structured = bq.fell_back || is_structured(r.q);
-      // Similar words: where every word must match they only add weight (the vector side brings
-      // records that match by meaning); for one word, or words already OR-ed, they widen the match.
-      Xapian::Query kq = bq.query;
-      std::vector<ExplainTerm> similar_explain;
-      std::vector<std::string> also;
-      if (r.expand && sem && r.mode != SearchMode::semantic) {
-        Xapian::Query sim = impl_->similar_words(*sem, d, bq.words, terms, &similar_explain, &also);
-        if (!sim.empty()) {
-          terms.insert(sim.get_unique_terms_begin(), sim.get_unique_terms_end());
-          const bool widen = !structured && (any_words || bq.words.size() == 1);
-          kq = Xapian::Query(widen ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE, kq, sim);
-        }
-      }
-      const bool fused = sem && r.mode != SearchMode::keyword && !(structured && r.mode == SearchMode::hybrid);
-      if (!sem && r.mode != SearchMode::keyword)
-        notes.push_back("no semantic layer in this index generation: keyword ranking only");
-      else if (sem && structured && r.mode == SearchMode::hybrid)
-        notes.push_back("query syntax (phrases, operators, fields): keyword ranking only");
-      auto make_explain = [&](const BuiltQuery& b) -> std::optional<Explain> {
-        if (!r.explain) return std::nullopt;
-        Explain e;
-        for (Lang l : b.langs) e.languages.emplace_back(lang_code(l));
-        e.detected = b.detected;
-        e.terms = b.explain;
-        e.terms.insert(e.terms.end(), similar_explain.begin(), similar_explain.end());
-        e.notes = notes;
-        return e;
+      // Ranked by keywords alone, the search itself tells whether the AND query matched (a total of 0),
+      // so it runs first and again with OR only then; fused searches check before they run.
+      const bool may_widen = bq.words.size() > 1 && !bq.fell_back;
+      auto will_fuse = [&](const BuiltQuery& b) {
+        const bool structured = b.fell_back || is_structured(r.q);
+        return sem && r.mode != SearchMode::keyword && !(structured && r.mode == SearchMode::hybrid);
       };
-      std::map<std::string, std::vector<std::string>> translations;  // by language
-      for (const auto& t : bq.explain)
-        if (t.kind == "translation") translations[t.lang].push_back(t.term);
-      if (fused)
-        res = impl_->run_fused(kq, r, make_explain(bq), terms, cursor_gen, offset, d, *sem, translations);
-      else
-        res = impl_->run(kq, false, r, make_explain(bq), terms);
-      if (res) {
-        res->also_matching = std::move(also);
-        const bool keyword_empty = fused ? !Impl::any_match(d, with_filters(kq, filters)) : res->total == 0;
-        if (keyword_empty) res->did_you_mean = impl_->spelling(bq.words);
+      auto widen = [&] {
+        bq = qb.build(r.q, r.lang, false);
+        notes.push_back("no record matched every word: showing records that match any of them");
+      };
+      bool any_words = false;
+      if (may_widen && will_fuse(bq) && !Impl::any_match(d, with_filters(bq.query, filters))) {
+        widen();
+        any_words = true;
+      }
+      // One search of `bq`; `last`: no OR search may follow (so "did you mean" is worth looking up).
+      auto attempt = [&](bool last) -> Result<SearchResult> {
+        std::vector<std::string> notes_here = notes;
+        std::set<std::string> terms(bq.query.get_unique_terms_begin(), bq.query.get_unique_terms_end());
+        const bool structured = bq.fell_back || is_structured(r.q);
+        // Similar words: where every word must match they only add weight (the vector side brings
+        // records that match by meaning); for one word, or words already OR-ed, they widen the match.
+        Xapian::Query kq = bq.query;
+        std::vector<ExplainTerm> similar_explain;
+        std::vector<std::string> also;
+        if (r.expand && sem && r.mode != SearchMode::semantic) {
+          Xapian::Query sim = impl_->similar_words(*sem, d, bq.words, terms, &similar_explain, &also);
+          if (!sim.empty()) {
+            terms.insert(sim.get_unique_terms_begin(), sim.get_unique_terms_end());
+            const bool widen_sim = !structured && (any_words || bq.words.size() == 1);
+            kq = Xapian::Query(widen_sim ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE, kq, sim);
+          }
+        }
+        const bool fused = will_fuse(bq);
+        if (!sem && r.mode != SearchMode::keyword)
+          notes_here.push_back("no semantic layer in this index generation: keyword ranking only");
+        else if (sem && structured && r.mode == SearchMode::hybrid)
+          notes_here.push_back("query syntax (phrases, operators, fields): keyword ranking only");
+        auto make_explain = [&](const BuiltQuery& b) -> std::optional<Explain> {
+          if (!r.explain) return std::nullopt;
+          Explain e;
+          for (Lang l : b.langs) e.languages.emplace_back(lang_code(l));
+          e.detected = b.detected;
+          e.terms = b.explain;
+          e.terms.insert(e.terms.end(), similar_explain.begin(), similar_explain.end());
+          e.notes = notes_here;
+          return e;
+        };
+        std::map<std::string, std::vector<std::string>> translations;  // by language
+        for (const auto& t : bq.explain)
+          if (t.kind == "translation") translations[t.lang].push_back(t.term);
+        Result<SearchResult> out = Status();
+        if (fused)
+          out = impl_->run_fused(kq, r, make_explain(bq), terms, cursor_gen, offset, d, *sem, translations);
+        else
+          out = impl_->run(kq, false, r, make_explain(bq), terms);
+        if (out) {
+          out->also_matching = std::move(also);
+          const bool keyword_empty = fused ? !Impl::any_match(d, with_filters(kq, filters)) : out->total == 0;
+          if (keyword_empty && last) out->did_you_mean = impl_->spelling(bq.words);
+        }
+        return out;
+      };
+      const bool retry = may_widen && !any_words;
+      res = attempt(!retry);
+      // Not fused (else the check above ran): a total of 0 means no record has every word, the
+      // similar words only adding weight there.
+      if (retry && res && res->total == 0) {
+        widen();
+        any_words = true;
+        res = attempt(true);
       }
     }
     if (res)

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -430,4 +431,121 @@ TEST_CASE("no published index is `unavailable`, not a crash") {
   TempDir dir;
   auto s = Searcher::open({dir.path, ""});
   CHECK(s.status().code() == StatusCode::unavailable);
+}
+
+TEST_CASE("facet counts and totals equal a brute-force count over the matching records") {
+  TempDir dir;
+  std::vector<Project> records;
+  const char* funds[] = {"ESF", "ERDF", "AMIF"};
+  const char* langs[] = {"fi", "sv", "en"};
+  const char* places[] = {"Helsinki", "Turku", "Oulu", "Vaasa"};
+  for (int i = 0; i < 60; ++i) {
+    Project p = record("rec-" + std::to_string(i), "Project number " + std::to_string(i),
+                       std::string(i % 2 ? "integration and language courses" : "language courses for youth") +
+                           (i % 5 == 0 ? " integration" : ""),
+                       langs[i % 3]);
+    p.fund = funds[i % 3 == 0 ? 0 : (i % 7) % 3];
+    p.start_date = std::to_string(2015 + i % 6) + "-01-01";
+    p.places = {places[i % 4]};
+    if (i % 3 == 0) p.places.push_back(places[(i + 1) % 4]);
+    if (i % 11 == 0) p.places.push_back(places[i % 4]);  // a value twice in one record counts twice
+    records.push_back(std::move(p));
+  }
+  build_index(dir.path, records);
+  auto s = open_searcher(dir.path);
+  // The records a request matches, from an unfaceted search (all on one page).
+  auto matching = [&](SearchRequest r) {
+    r.facets.clear();
+    r.per_page = 100;
+    SearchResult res = must_search(*s, r);
+    REQUIRE(res.hits.size() == res.total);
+    return res.hits;
+  };
+  auto values_of = [](const Project& p, const std::string& facet) -> std::vector<std::string> {
+    if (facet == "fund") return {p.fund};
+    if (facet == "lang") return {p.lang};
+    if (facet == "year") return {p.start_date.substr(0, 4)};
+    return p.places;
+  };
+  std::vector<SearchRequest> requests;
+  for (const char* q : {"", "integration", "language courses", "integration youth"}) {
+    SearchRequest r = query(q);
+    r.facets = {"fund", "lang", "year", "places"};
+    requests.push_back(r);
+    r.filters = {{"fund", "ESF"}};
+    requests.push_back(r);
+    r.filters = {{"fund", "ESF"}, {"fund", "AMIF"}, {"places", "Turku"}};
+    requests.push_back(r);
+    r.filters = {{"lang", "sv"}, {"year", "2016"}};
+    requests.push_back(r);
+  }
+  for (const SearchRequest& r : requests) {
+    CAPTURE(r.q);
+    CAPTURE(r.filters.size());
+    SearchRequest explained = r;
+    explained.explain = true;
+    SearchResult res = must_search(*s, explained);
+    CHECK(res.total_exact);
+    CHECK(res.total == matching(r).size());
+    // Where no record has every word (with all filters), the facets count the any-word match, which
+    // the requests without a filter below would not search: the brute force does not apply.
+    REQUIRE(res.explain);
+    if (!res.explain->notes.empty()) continue;
+    for (const auto& [facet, counted] : res.facets) {
+      CAPTURE(facet);
+      // Multi-select: a facet is counted over the matches without its own filter.
+      SearchRequest without = r;
+      std::erase_if(without.filters, [&](const auto& kv) { return kv.first == facet; });
+      std::map<std::string, uint64_t> expected;
+      for (const Hit& h : matching(without))
+        for (const auto& v : values_of(h.project, facet)) ++expected[v];
+      std::map<std::string, uint64_t> got;
+      for (const FacetCount& fc : counted)
+        if (fc.count > 0) got[fc.value] = fc.count;
+      CHECK(got == expected);
+    }
+  }
+}
+
+TEST_CASE("facet counts follow a newly published generation") {
+  TempDir dir;
+  std::vector<Project> records;
+  for (int i = 0; i < 10; ++i) {
+    Project p = record("r" + std::to_string(i), "Title", "integration courses", "en");
+    p.fund = "ESF";
+    records.push_back(p);
+  }
+  build_index(dir.path, records);
+  auto s = open_searcher(dir.path);
+  SearchRequest r = query("integration");
+  r.facets = {"fund"};
+  SearchResult before = must_search(*s, r);
+  REQUIRE(before.facets.size() == 1);
+  REQUIRE(before.facets[0].second.size() == 1);
+  CHECK(before.facets[0].second[0].count == 10);
+  for (auto& p : records) p.fund = "AMIF";
+  records.pop_back();
+  build_index(dir.path, records);
+  s->refresh();
+  SearchResult after = must_search(*s, r);
+  REQUIRE(after.facets[0].second.size() == 1);
+  CHECK(after.facets[0].second[0].value == "AMIF");
+  CHECK(after.facets[0].second[0].count == 9);
+}
+
+TEST_CASE("words that are not all in one record fall back to any of them, once") {
+  TempDir dir;
+  build_index(dir.path, {record("a", "Alpha", "integration courses", "en"), record("b", "Beta", "youth work", "en")});
+  auto s = open_searcher(dir.path);
+  SearchRequest r = query("integration youth");
+  r.explain = true;
+  r.facets = {"lang"};
+  SearchResult res = must_search(*s, r);
+  CHECK(res.total == 2);
+  REQUIRE(res.explain);
+  CHECK(std::count(res.explain->notes.begin(), res.explain->notes.end(),
+                   "no record matched every word: showing records that match any of them") == 1);
+  CHECK(!res.did_you_mean);
+  res = must_search(*s, query("integration courses"));
+  CHECK(res.total == 1);
 }

@@ -24,6 +24,9 @@ struct WriterOptions {
   // shards into the generation's database at publish (Xapian compaction). 0 = one per core (at most 8).
   // Updates run on one thread.
   unsigned threads = 0;
+  // Each build thread starts a new segment database every so many records (smaller B-trees to merge
+  // batches into); publish() merges them all.
+  unsigned segment_records = 10000;
 };
 
 class IndexWriter {

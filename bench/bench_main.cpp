@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <map>
 #include <string>
@@ -18,6 +19,7 @@
 #include "api/search.h"
 #include "api/searcher.h"
 #include "bench/fts5_peer.h"
+#include "corpus/reader.h"
 #include "bench/query_mix.h"
 #include "searchd/json_codec.h"
 
@@ -37,6 +39,8 @@ constexpr const char* kUsage =
     "  http      --url http://127.0.0.1:PORT --queries FILE [--mode M] [--facets LIST|none] [--repeat N]\n"
     "            sequential GET /v1/search over one keep-alive connection (loopback only)\n"
     "  fts5-load --source JSONL --db FILE      load the SQLite FTS5 peer; prints records/s and size\n"
+    "  index-floor --source JSONL --db DIR     bare Xapian indexing floor: the same texts, TermGenerator\n"
+    "            without stemming, positions, one thread, Xapian's defaults; prints records/s and size\n"
     "  fts5      --db FILE --queries FILE [--facets LIST|none] [--repeat N]\n"
     "            bm25() top 10 with the same filters as SQL and the facets counted by GROUP BY\n"
     "  paths     --queries FILE [--mode M] [--facets LIST|none]   request paths, one a line (for wrk)\n"
@@ -212,6 +216,60 @@ int run_fts5_load(const Options& o) {
   return 0;
 }
 
+// The indexing floor: what Xapian itself costs for the same texts as the FTS5 peer (titles and
+// descriptions with their translations, implementer, places, themes), surface words with positions and
+// nothing else, on one thread with Xapian's default flush threshold. Haku's builds add stems, folded
+// forms, field prefixes, facets, values and the spelling table on top, on every core.
+int run_index_floor(const Options& o) {
+  if (o.source.empty() || o.db.empty()) return usage_error("index-floor needs --source and --db");
+  const auto t0 = Clock::now();
+  uint64_t records = 0;
+  try {
+    Xapian::WritableDatabase db(o.db, Xapian::DB_CREATE_OR_OVERWRITE | Xapian::DB_BACKEND_GLASS);
+    Xapian::TermGenerator tg;
+    haku::CorpusReader reader;
+    auto on_record = [&](haku::Project&& p, const haku::SourceLocation&) {
+      Xapian::Document doc;
+      tg.set_document(doc);
+      tg.index_text(p.title);
+      tg.increase_termpos();
+      tg.index_text(p.description);
+      for (const auto& [lang, t] : p.translations) {
+        tg.increase_termpos();
+        tg.index_text(t.title);
+        tg.increase_termpos();
+        tg.index_text(t.description);
+      }
+      tg.increase_termpos();
+      tg.index_text(p.implementer);
+      for (const auto& place : p.places) tg.index_text(place);
+      for (const auto& theme : p.themes) tg.index_text(theme);
+      doc.add_boolean_term("Q" + p.id);
+      doc.set_data(p.id);
+      db.add_document(doc);
+      ++records;
+    };
+    if (!reader.read(o.source, on_record, [](const haku::Diagnostic&) {})) {
+      std::cerr << "haku-bench: " << o.source << ": cannot be read\n";
+      return 1;
+    }
+    db.commit();
+    db.close();
+  } catch (const Xapian::Error& e) {
+    std::cerr << "haku-bench: " << e.get_description() << "\n";
+    return 1;
+  }
+  const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  uint64_t bytes = 0;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(o.db, ec))
+    if (e.is_regular_file(ec)) bytes += e.file_size(ec);
+  std::printf("index-floor records=%llu seconds=%.2f records_per_s=%.0f size_bytes=%llu\n",
+              static_cast<unsigned long long>(records), secs, records / std::max(secs, 1e-9),
+              static_cast<unsigned long long>(bytes));
+  return 0;
+}
+
 int run_fts5(const Options& o) {
   if (o.db.empty() || o.queries.empty()) return usage_error("fts5 needs --db and --queries");
   std::vector<MixQuery> mix;
@@ -277,6 +335,7 @@ int dispatch(int argc, char** argv) {
   if (o.command == "http") return run_http(o);
   if (o.command == "fts5-load") return run_fts5_load(o);
   if (o.command == "fts5") return run_fts5(o);
+  if (o.command == "index-floor") return run_index_floor(o);
   if (o.command == "paths") return run_paths(o);
   return usage_error("unknown command " + o.command);
 }

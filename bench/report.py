@@ -207,8 +207,10 @@ def main():
     w("`haku-indexer build` on the generated JSON Lines; peak RSS from `/usr/bin/time -f %M`; size is the "
       "whole generation folder (Xapian database plus the semantic layer when there is one); training time "
       "and vector index size from the semantic layer's meta.txt.\n")
-    w("| records | analysis | records/s | s | peak RSS MB | index MB | bytes / record | semantic MB | training s | vector index MB | FTS5 load records/s | FTS5 MB |")
-    w("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    w("Floor: `haku-bench index-floor`, bare Xapian on the same texts (TermGenerator, surface words with "
+      "positions, no stems, facets, values or spelling table, one thread, Xapian's defaults).\n")
+    w("| records | analysis | records/s | s | peak RSS MB | index MB | bytes / record | semantic MB | training s | vector index MB | Xapian floor records/s | Haku / floor | floor MB | FTS5 load records/s | FTS5 MB |")
+    w("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in sizes:
         r = results[s]
         for mode, name in (("keyword", "keyword-only"), ("full", "full")):
@@ -220,10 +222,15 @@ def main():
             vec = num(r, f"index.{mode}.semantic_vector_bytes")
             fts_rate = num(r, "fts5.records_per_s") if mode == "keyword" else None
             fts_size = num(r, "fts5.size_bytes") if mode == "keyword" else None
+            floor_rate = num(r, "index_floor.records_per_s") if mode == "keyword" else None
+            floor_size = num(r, "index_floor.size_bytes") if mode == "keyword" else None
+            rate = num(r, f"index.{mode}.records_per_s")
+            floor_ratio = rate / floor_rate if rate and floor_rate else None
             w(f"| {s} | {name} | {fmt(num(r, f'index.{mode}.records_per_s'), 0)} | {fmt(num(r, f'index.{mode}.seconds'), 1)} "
               f"| {fmt(kb / 1024 if kb else None, 0)} | {fmt(total / 1048576 if total else None, 1)} "
               f"| {fmt(num(r, f'index.{mode}.bytes_per_record'), 0)} | {fmt(sem / 1048576 if sem else 0.0, 1)} "
               f"| {fmt(num(r, f'index.{mode}.semantic_train_seconds'), 1)} | {fmt(vec / 1048576 if vec else None, 2)} "
+              f"| {fmt(floor_rate, 0)} | {fmt(floor_ratio, 2)} | {fmt(floor_size / 1048576 if floor_size else None, 1)} "
               f"| {fmt(fts_rate, 0)} | {fmt(fts_size / 1048576 if fts_size else None, 1)} |")
         notes = [v for k, v in r.items() if k.endswith(".semantic_note")]
         for n in notes:

@@ -32,10 +32,11 @@ std::vector<Project> corpus() {
   return out;
 }
 
-WriterOptions keyword_only(unsigned threads) {
+WriterOptions keyword_only(unsigned threads, unsigned segment_records = 10000) {
   WriterOptions o;
   o.full_analysis = false;  // no semantic layer to train: the tests are about the keyword index
   o.threads = threads;
+  o.segment_records = segment_records;
   return o;
 }
 
@@ -61,7 +62,7 @@ TEST_CASE("a build on several threads finds what a build on one thread finds") {
   const auto records = corpus();
   TempDir one, three;
   build_index(one.path, records, keyword_only(1));
-  build_index(three.path, records, keyword_only(3));
+  build_index(three.path, records, keyword_only(3, 7));  // many small segments per thread
   auto s1 = open_searcher(one.path);
   auto s3 = open_searcher(three.path);
   CHECK(s1->info().documents == records.size());
@@ -109,6 +110,27 @@ TEST_CASE("a repeated id replaces the earlier record whichever thread indexed it
   CHECK(s->info().documents == 8);
   CHECK(ids_of(must_search(*s, keyword("lighthouse"))) == std::vector<std::string>{"dup"});
   CHECK(must_search(*s, keyword("cranes")).total == 0);
+}
+
+TEST_CASE("a repeated id replaces a record in a segment that is already closed") {
+  std::vector<Project> records;
+  records.push_back(record("dup", "Harbour cranes", "Old harbour cranes are renovated", "en"));
+  records.push_back(record("twice", "Bridge paint", "The bridge is painted", "en"));
+  for (int i = 0; i < 30; ++i)
+    records.push_back(record("other-" + std::to_string(i), "Forest roads", "Forest roads are mapped", "en"));
+  records.push_back(record("dup", "Lighthouse keepers", "Lighthouse keepers tell their stories", "en"));
+  records.push_back(record("twice", "Bridge lights", "The bridge gets new lights", "en"));
+  records.push_back(record("twice", "Bridge benches", "The bridge gets benches", "en"));
+  TempDir dir;
+  build_index(dir.path, records, keyword_only(2, 4));
+  auto s = open_searcher(dir.path);
+  CHECK(s->info().documents == 32);
+  CHECK(ids_of(must_search(*s, keyword("lighthouse"))) == std::vector<std::string>{"dup"});
+  CHECK(must_search(*s, keyword("cranes")).total == 0);
+  CHECK(ids_of(must_search(*s, keyword("benches"))) == std::vector<std::string>{"twice"});
+  CHECK(must_search(*s, keyword("lights")).total == 0);
+  CHECK(must_search(*s, keyword("painted")).total == 0);
+  CHECK(must_search(*s, keyword("forest")).total == 30);
 }
 
 TEST_CASE("an abandoned threaded build leaves the published generation alone") {

@@ -85,6 +85,17 @@ bool parse_args(int argc, char** argv, Options* o, std::string* error) {
       return true;
     };
     std::string v;
+    auto number = [&](long lo, long hi, unsigned* out) {
+      if (!value(&v)) return false;
+      char* end = nullptr;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end || n < lo || n > hi) {
+        *error = a + " must be a number " + std::to_string(lo) + ".." + std::to_string(hi);
+        return false;
+      }
+      *out = static_cast<unsigned>(n);
+      return true;
+    };
     if (a == "--source") {
       if (!value(&v)) return false;
       o->sources.push_back(v);
@@ -100,23 +111,9 @@ bool parse_args(int argc, char** argv, Options* o, std::string* error) {
     } else if (a == "--data-dir") {
       if (!value(&o->data_dir)) return false;
     } else if (a == "--retention") {
-      if (!value(&v)) return false;
-      char* end = nullptr;
-      long n = std::strtol(v.c_str(), &end, 10);
-      if (*end || n < 1 || n > 100) {
-        *error = "--retention must be a number 1..100";
-        return false;
-      }
-      o->retention = static_cast<unsigned>(n);
+      if (!number(1, 100, &o->retention)) return false;
     } else if (a == "--threads") {
-      if (!value(&v)) return false;
-      char* end = nullptr;
-      long n = std::strtol(v.c_str(), &end, 10);
-      if (*end || n < 1 || n > 64) {
-        *error = "--threads must be a number 1..64";
-        return false;
-      }
-      o->threads = static_cast<unsigned>(n);
+      if (!number(1, 64, &o->threads)) return false;
     } else if (a == "--wait") {
       o->wait = true;
     } else if (a == "--strict") {

@@ -232,9 +232,13 @@ def main():
               f"| {fmt(num(r, f'index.{mode}.semantic_train_seconds'), 1)} | {fmt(vec / 1048576 if vec else None, 2)} "
               f"| {fmt(floor_rate, 0)} | {fmt(floor_ratio, 2)} | {fmt(floor_size / 1048576 if floor_size else None, 1)} "
               f"| {fmt(fts_rate, 0)} | {fmt(fts_size / 1048576 if fts_size else None, 1)} |")
-        notes = [v for k, v in r.items() if k.endswith(".semantic_note")]
-        for n in notes:
-            w(f"\n{s}: indexer says: `{n}`")
+    w("")
+    # What the indexer reported about each build (threads and merge, semantic layer), after the table so
+    # the table stays one table.
+    for s in sizes:
+        for k, v in results[s].items():
+            if k.endswith(".semantic_note") or k.endswith(".build_note"):
+                w(f"- {s}, {k.split('.')[1]}: `{v}`")
     w("")
 
     w("## Query latency\n")

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <ctime>
 #include <functional>
@@ -24,8 +25,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 // Searchers are not thread-safe: each request checks one out, refreshes it to the published generation
-// and returns it. At most one Searcher per worker thread exists. Opening is retried on every checkout
-// while no index is published.
+// and returns it. At most `capacity` Searchers exist (the configured worker threads): they bound the
+// CPU-bound search work, while the HTTP threads, many more, only wait on their connections; a request
+// waits here when every Searcher is busy. Opening is retried on every checkout while no index is
+// published.
 class SearcherPool {
  public:
   class Lease {
@@ -43,22 +46,31 @@ class SearcherPool {
     std::unique_ptr<Searcher> searcher_;
   };
 
-  explicit SearcherPool(SearcherOptions options) : options_(std::move(options)) {}
+  SearcherPool(SearcherOptions options, unsigned capacity)
+      : options_(std::move(options)), capacity_(std::max(1u, capacity)) {}
 
   Result<Lease> acquire() {
     std::unique_ptr<Searcher> searcher;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::unique_lock<std::mutex> lock(mu_);
+      available_.wait(lock, [&] { return !idle_.empty() || open_ < capacity_; });
       if (!idle_.empty()) {
         searcher = std::move(idle_.back());
         idle_.pop_back();
+      } else {
+        ++open_;  // this caller opens one
       }
     }
     if (searcher) {
       searcher->refresh();
     } else {
       auto opened = Searcher::open(options_);
-      if (!opened) return opened.status();
+      if (!opened) {
+        std::lock_guard<std::mutex> lock(mu_);
+        --open_;
+        available_.notify_one();
+        return opened.status();
+      }
       searcher = std::move(opened.value());
     }
     return Lease(this, std::move(searcher));
@@ -66,14 +78,27 @@ class SearcherPool {
 
  private:
   void release(std::unique_ptr<Searcher> searcher) {
-    std::lock_guard<std::mutex> lock(mu_);
-    idle_.push_back(std::move(searcher));
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      idle_.push_back(std::move(searcher));
+    }
+    available_.notify_one();
   }
 
   const SearcherOptions options_;
+  const unsigned capacity_;
   std::mutex mu_;
+  std::condition_variable available_;
+  unsigned open_ = 0;  // Searchers that exist or are being opened
   std::vector<std::unique_ptr<Searcher>> idle_;
 };
+
+// HTTP threads: cpp-httplib serves a keep-alive connection on one pool thread until it closes, so the
+// pool must hold many more threads than there are cores or most connections wait for a thread.
+constexpr unsigned kMinHttpThreads = 64;
+// Requests served on one keep-alive connection before it is closed (cpp-httplib's default is 5, which
+// makes busy clients reconnect every few requests).
+constexpr size_t kKeepAliveRequests = 100;
 
 // Request counters and latency histograms by route, rendered in the Prometheus text format.
 class Metrics {
@@ -202,7 +227,8 @@ struct Server::Impl {
 
   // All workers share one loaded semantic layer per generation (models can be 100 MB).
   explicit Impl(ServerConfig c)
-      : config(std::move(c)), pool(SearcherOptions{config.index_dir, config.data_dir, make_semantic_cache()}) {}
+      : config(std::move(c)),
+        pool(SearcherOptions{config.index_dir, config.data_dir, make_semantic_cache()}, config.threads) {}
 
   // Runs `call` with a Searcher, or answers the pool's failure (503 while no index is published).
   void with_searcher(httplib::Response& res, const std::function<ApiReply(Searcher&)>& call) {
@@ -327,8 +353,10 @@ struct Server::Impl {
     http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
       write_json(res, error_reply(Status::error(StatusCode::internal, "")));
     });
-    const unsigned threads = config.threads;
-    http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    // Many HTTP threads for the connections; the search work itself is bounded by the SearcherPool.
+    const unsigned http_threads = std::max(kMinHttpThreads, config.threads * 4);
+    http.new_task_queue = [http_threads] { return new httplib::ThreadPool(http_threads); };
+    http.set_keep_alive_max_count(kKeepAliveRequests);
     // Headers and body go out as two writes: without TCP_NODELAY, Nagle's algorithm holds the body
     // until the client's delayed ACK, about 40 ms per response (seen with strace in the benchmark).
     http.set_tcp_nodelay(true);

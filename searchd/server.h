@@ -1,7 +1,8 @@
 #pragma once
-// haku-searchd's HTTP server: the /v1 JSON API, health, metrics and the demo page over a fixed pool of
-// worker threads, each request served by a Searcher checked out of a pool (one Searcher per thread at a
-// time). bind(), listen() and stop() may be called from different threads; stop() is thread-safe.
+// haku-searchd's HTTP server: the /v1 JSON API, health, metrics and the demo page. Connections are
+// served by a large pool of HTTP threads (at least 64, so many keep-alive connections are served at
+// once); each search request checks a Searcher out of a pool of config.threads Searchers, which bounds
+// the CPU-bound work to that many threads at a time. bind(), listen() and stop() may be called from different threads; stop() is thread-safe.
 #include <memory>
 
 #include "api/status.h"

@@ -12,39 +12,15 @@
 #include "api/searcher.h"
 #include "api/semantic_eval.h"
 #include "corpus/reader.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace haku;
-
-namespace {
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "haku-relevance-test-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-}  // namespace
+using namespace haku::testing;
 
 TEST_CASE("hybrid ranks the judged sample queries at least as well as keyword search") {
-  TempDir dir;
-  {
-    WriterOptions wo;
-    wo.index_dir = dir.path;
-    auto w = IndexWriter::open(wo);
-    REQUIRE(w.is_ok());
-    REQUIRE(w.value()->begin_build().is_ok());
-    CorpusReader reader;
-    reader.read(
-        std::string(HAKU_SOURCE_DIR) + "/corpus/sample",
-        [&](Project&& p, const SourceLocation&) { REQUIRE(w.value()->add(p).is_ok()); },
-        [](const Diagnostic& d) { FAIL(d.to_string()); });
-    REQUIRE(w.value()->publish().is_ok());
-  }
+  TempDir dir("haku-relevance-test");
+  build_index(dir.path, sample_corpus());
   auto judged = load_judged_queries(std::string(HAKU_SOURCE_DIR) + "/tests/relevance/queries.tsv");
   REQUIRE(judged.is_ok());
   REQUIRE(judged->size() >= 60);

@@ -18,46 +18,13 @@
 #include "api/searcher.h"
 #include "api/semantic.h"
 #include "corpus/reader.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace haku;
+using namespace haku::testing;
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "haku-semantic-test-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-std::vector<Project> sample_corpus() {
-  std::vector<Project> out;
-  CorpusReader reader;
-  reader.read(
-      std::string(HAKU_SOURCE_DIR) + "/corpus/sample",
-      [&](Project&& p, const SourceLocation&) { out.push_back(std::move(p)); },
-      [](const Diagnostic& d) { FAIL("sample corpus diagnostic: " << d.to_string()); });
-  return out;
-}
-
-std::vector<std::string> build_index(const std::string& dir, const std::vector<Project>& records,
-                                     bool full_analysis = true) {
-  WriterOptions wo;
-  wo.index_dir = dir;
-  wo.full_analysis = full_analysis;
-  auto w = IndexWriter::open(wo);
-  REQUIRE(w.is_ok());
-  REQUIRE(w.value()->begin_build().is_ok());
-  for (const auto& p : records) REQUIRE(w.value()->add(p).is_ok());
-  REQUIRE(w.value()->publish().is_ok());
-  return w.value()->report_lines();
-}
 
 // The sample corpus indexed once for the tests that only search it (removed at exit).
 const std::string& sample_index() {
@@ -81,33 +48,11 @@ bool mentions(const std::vector<std::string>& lines, const std::string& word) {
                      [&](const std::string& l) { return l.find(word) != std::string::npos; });
 }
 
-std::unique_ptr<Searcher> open_searcher(const std::string& dir,
-                                        std::shared_ptr<SemanticCache> cache = nullptr) {
-  SearcherOptions so;
-  so.index_dir = dir;
-  so.semantic_cache = std::move(cache);
-  auto s = Searcher::open(so);
-  REQUIRE(s.is_ok());
-  return std::move(s.value());
-}
-
-SearchResult must_search(Searcher& s, const SearchRequest& r) {
-  auto res = s.search(r);
-  REQUIRE_MESSAGE(res.is_ok(), res.status().message());
-  return std::move(res.value());
-}
-
 SearchRequest query(const std::string& q, SearchMode mode = SearchMode::hybrid) {
   SearchRequest r;
   r.q = q;
   r.mode = mode;
   return r;
-}
-
-std::vector<std::string> ids_of(const SearchResult& r) {
-  std::vector<std::string> ids;
-  for (const auto& h : r.hits) ids.push_back(h.id);
-  return ids;
 }
 
 uint64_t facet_sum(const SearchResult& r, const std::string& name) {
@@ -275,7 +220,9 @@ TEST_CASE("semantic mode reaches records by meaning where no keyword matches") {
 
 TEST_CASE("without a semantic layer, or for query syntax, hybrid ranks by keywords and says so") {
   TempDir kw_only;
-  build_index(kw_only.path, sample_corpus(), false);
+  WriterOptions keyword_only;
+  keyword_only.full_analysis = false;
+  build_index(kw_only.path, sample_corpus(), keyword_only);
   CHECK(!fs::exists(semantic_files::dir(current_dir(kw_only.path))));
   auto s = open_searcher(kw_only.path);
   SearchRequest r = query("rasism");

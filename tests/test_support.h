@@ -49,8 +49,10 @@ inline Project record(const std::string& id, const std::string& title, const std
   return p;
 }
 
-// Builds and publishes a generation of `records` in `dir` (full analysis unless `options` says not).
-inline void build_index(const std::string& dir, const std::vector<Project>& records, WriterOptions options = {}) {
+// Builds and publishes a generation of `records` in `dir` (full analysis unless `options` says not);
+// returns what the writer reported about the build.
+inline std::vector<std::string> build_index(const std::string& dir, const std::vector<Project>& records,
+                                            WriterOptions options = {}) {
   options.index_dir = dir;
   auto w = IndexWriter::open(options);
   REQUIRE_MESSAGE(w.is_ok(), w.status().message());
@@ -58,10 +60,14 @@ inline void build_index(const std::string& dir, const std::vector<Project>& reco
   for (const auto& p : records) REQUIRE(w.value()->add(p).is_ok());
   auto s = w.value()->publish();
   REQUIRE_MESSAGE(s.is_ok(), s.message());
+  return w.value()->report_lines();
 }
 
-inline std::unique_ptr<Searcher> open_searcher(const std::string& dir) {
-  auto s = Searcher::open({dir, ""});
+inline std::unique_ptr<Searcher> open_searcher(const std::string& dir, std::shared_ptr<SemanticCache> cache = nullptr) {
+  SearcherOptions so;
+  so.index_dir = dir;
+  so.semantic_cache = std::move(cache);
+  auto s = Searcher::open(so);
   REQUIRE_MESSAGE(s.is_ok(), s.status().message());
   return std::move(s.value());
 }

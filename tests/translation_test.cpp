@@ -15,9 +15,11 @@
 #include "api/searcher.h"
 #include "corpus/reader.h"
 #include "stemmers/translation.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace haku;
+using namespace haku::testing;
 
 namespace {
 
@@ -45,29 +47,8 @@ const TranslationTable& compiled_table() {
   return *table;
 }
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "haku-translation-test-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-void build_index(const std::string& dir, const std::vector<Project>& records) {
-  WriterOptions wo;
-  wo.index_dir = dir;
-  auto w = IndexWriter::open(wo);
-  REQUIRE(w.is_ok());
-  REQUIRE(w.value()->begin_build().is_ok());
-  for (const auto& p : records) REQUIRE(w.value()->add(p).is_ok());
-  REQUIRE(w.value()->publish().is_ok());
-}
-
-Project record(const std::string& id, const std::string& lang, const std::string& title, const std::string& text) {
+// An AMIF record: id, language, title, description.
+Project amif_record(const std::string& id, const std::string& lang, const std::string& title, const std::string& text) {
   Project p;
   p.id = id;
   p.lang = lang;
@@ -275,13 +256,13 @@ TEST_CASE("a Swedish query finds Finnish and English records") {
   }
   TempDir dir;
   build_index(dir.path, {
-      record("fi-rasismi", "fi", "Rasismin vastainen työ ammattikorkeakouluissa",
+      amif_record("fi-rasismi", "fi", "Rasismin vastainen työ ammattikorkeakouluissa",
              "Hanke kehittää rasismin vastaista työtä ammattikorkeakouluissa ja kouluttaa henkilöstöä "
              "tunnistamaan rasismia opiskelijavalinnoissa."),
-      record("en-racism", "en", "Tackling racism in polytechnics",
+      amif_record("en-racism", "en", "Tackling racism in polytechnics",
              "The project trains staff at universities of applied sciences to recognise racism and "
              "discrimination in student admissions."),
-      record("fi-other", "fi", "Kotoutumiskoulutus Turussa", "Maahanmuuttajien kielikoulutusta aikuisille Turussa."),
+      amif_record("fi-other", "fi", "Kotoutumiskoulutus Turussa", "Maahanmuuttajien kielikoulutusta aikuisille Turussa."),
   });
   CHECK(fs::exists(fs::path(dir.path) / "current" / "translations.bin"));  // shipped with the generation
   auto s = Searcher::open({dir.path, ""});
@@ -306,20 +287,15 @@ TEST_CASE("a Swedish query finds Finnish and English records") {
 }
 
 TEST_CASE("sample corpus acceptance: antirasism yrkeshögskola") {
-  std::vector<Project> records;
-  CorpusReader reader;
-  reader.read(std::string(HAKU_SOURCE_DIR) + "/corpus/sample", [&](Project&& p, const SourceLocation&) {
-    records.push_back(std::move(p));
-  }, [](const Diagnostic& d) { FAIL("sample corpus diagnostic: " << d.to_string()); });
+  const std::vector<Project> records = sample_corpus();
   REQUIRE(!records.empty());
   TempDir dir;
   build_index(dir.path, records);
-  auto s = Searcher::open({dir.path, ""});
-  REQUIRE(s.is_ok());
-  auto ids = hit_ids(*s.value(), "antirasism yrkeshögskola");
+  auto s = open_searcher(dir.path);
+  auto ids = hit_ids(*s, "antirasism yrkeshögskola");
   REQUIRE(!ids.empty());
   CHECK(ids.front() == "amif-sv-2021-varava");
-  auto fi = hit_ids(*s.value(), "rasismi ammattikorkeakoulu", "fi");
+  auto fi = hit_ids(*s, "rasismi ammattikorkeakoulu", "fi");
   REQUIRE(!fi.empty());
   CHECK(fi.front() == "amif-sv-2021-varava");
 }

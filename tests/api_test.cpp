@@ -16,70 +16,13 @@
 #include "api/index_writer.h"
 #include "api/searcher.h"
 #include "corpus/reader.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace haku;
+using namespace haku::testing;
 
 namespace {
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "haku-api-test-XXXXXX").string();
-    path = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
-
-std::vector<Project> sample_corpus() {
-  std::vector<Project> out;
-  CorpusReader reader;
-  reader.read(std::string(HAKU_SOURCE_DIR) + "/corpus/sample", [&](Project&& p, const SourceLocation&) {
-    out.push_back(std::move(p));
-  }, [](const Diagnostic& d) { FAIL("sample corpus diagnostic: " << d.to_string()); });
-  return out;
-}
-
-void build_index(const std::string& dir, const std::vector<Project>& records) {
-  WriterOptions wo;
-  wo.index_dir = dir;
-  auto w = IndexWriter::open(wo);
-  REQUIRE(w.is_ok());
-  REQUIRE(w.value()->begin_build().is_ok());
-  for (const auto& p : records) REQUIRE(w.value()->add(p).is_ok());
-  REQUIRE(w.value()->publish().is_ok());
-}
-
-std::unique_ptr<Searcher> open_searcher(const std::string& dir) {
-  auto s = Searcher::open({dir, ""});
-  REQUIRE(s.is_ok());
-  return std::move(s.value());
-}
-
-Project record(const std::string& id, const std::string& title, const std::string& description,
-               const std::string& lang) {
-  Project p;
-  p.id = id;
-  p.title = title;
-  p.description = description;
-  p.lang = lang;
-  return p;
-}
-
-std::vector<std::string> ids_of(const SearchResult& r) {
-  std::vector<std::string> ids;
-  for (const auto& h : r.hits) ids.push_back(h.id);
-  return ids;
-}
-
-SearchResult must_search(Searcher& s, const SearchRequest& r) {
-  auto res = s.search(r);
-  REQUIRE_MESSAGE(res.is_ok(), res.status().message());
-  return std::move(res.value());
-}
 
 SearchRequest query(const std::string& q) {
   SearchRequest r;

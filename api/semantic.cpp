@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <thread>
 #include <unordered_set>
 
 #include "corpus/project.h"
@@ -365,6 +366,35 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
     vectors.reserve(rep.records);
     std::vector<double> mean_acc(kDim, 0.0);
     {
+      // The vectors of a chunk of records are computed on every core (the model is only read), then
+      // taken in docid order, so the mean and the graph are the same whatever the thread count.
+      const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
+      constexpr size_t kChunk = 4096;
+      std::vector<std::pair<uint32_t, std::string>> chunk;
+      chunk.reserve(kChunk);
+      auto embed_chunk = [&] {
+        std::vector<std::vector<float>> out(chunk.size());
+        std::vector<char> ok(chunk.size(), 0);
+        auto work = [&](size_t first) {
+          for (size_t k = first; k < chunk.size(); k += threads) {
+            std::vector<std::string> words;
+            std::istringstream ws(chunk[k].second);
+            for (std::string w; ws >> w;)
+              if (is_content_word(analyzer, w)) words.push_back(std::move(w));
+            ok[k] = average_word_vectors(ft, kDim, words, &out[k]) ? 1 : 0;
+          }
+        };
+        std::vector<std::thread> pool;
+        for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
+        work(0);
+        for (auto& t : pool) t.join();
+        for (size_t k = 0; k < chunk.size(); ++k) {
+          if (!ok[k]) continue;
+          for (int d = 0; d < kDim; ++d) mean_acc[static_cast<size_t>(d)] += out[k][static_cast<size_t>(d)];
+          vectors.emplace_back(chunk[k].first, std::move(out[k]));
+        }
+        chunk.clear();
+      };
       std::ifstream corpus(corpus_path, std::ios::binary);
       std::string line;
       size_t i = 0;
@@ -372,15 +402,10 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
         uint32_t docid = i < line_docid.size() ? line_docid[i] : 0;
         ++i;
         if (docid == 0) continue;
-        std::vector<std::string> words;
-        std::istringstream ws(line);
-        for (std::string w; ws >> w;)
-          if (is_content_word(analyzer, w)) words.push_back(std::move(w));
-        std::vector<float> v;
-        if (!average_word_vectors(ft, kDim, words, &v)) continue;
-        for (int d = 0; d < kDim; ++d) mean_acc[static_cast<size_t>(d)] += v[static_cast<size_t>(d)];
-        vectors.emplace_back(docid, std::move(v));
+        chunk.emplace_back(docid, std::move(line));
+        if (chunk.size() == kChunk) embed_chunk();
       }
+      if (!chunk.empty()) embed_chunk();
     }
     std::vector<float> mean(kDim, 0.0f);
     if (!vectors.empty())

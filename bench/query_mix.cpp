@@ -7,6 +7,8 @@
 #include <fstream>
 #include <numeric>
 
+#include "searchd/json_codec.h"
+
 namespace haku::bench {
 
 namespace {
@@ -104,23 +106,6 @@ Params request_params(const MixQuery& query, const MixOverrides& overrides) {
     if (overrides.facets != "none") params.emplace("facets", overrides.facets);
   }
   return params;
-}
-
-std::string url_encode(const std::string& text) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const unsigned char c : text) {
-    if (std::isalnum(c) != 0 && c < 0x80) {
-      out += static_cast<char>(c);
-    } else if (c == '-' || c == '_' || c == '.' || c == '~' || c == ',' || c == ':') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 std::string search_path(const MixQuery& query, const MixOverrides& overrides) {

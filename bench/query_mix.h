@@ -29,8 +29,6 @@ bool read_mix(const std::string& path, std::vector<MixQuery>* out, std::string* 
 Params parse_url_params(const std::string& text);
 // The query's parameters with q added and the overrides applied.
 Params request_params(const MixQuery& query, const MixOverrides& overrides);
-// Percent-encodes a URL query component (unreserved characters kept).
-std::string url_encode(const std::string& text);
 // "/v1/search?q=...&..." for a query.
 std::string search_path(const MixQuery& query, const MixOverrides& overrides);
 // Filter values of a query grouped by facet ("fund" -> {"ESF", "ERDF"}), from its `filter` params.

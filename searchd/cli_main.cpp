@@ -246,21 +246,6 @@ ApiReply call_local(const Invocation& inv) {
   return error_reply(Status::error(StatusCode::internal, "unknown command"));
 }
 
-std::string url_encode(const std::string& s) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 ApiReply call_server(const Invocation& inv, std::string* transport_error) {
   std::string path;
   switch (inv.spec->command) {

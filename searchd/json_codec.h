@@ -4,6 +4,7 @@
 // Stateless free functions; thread-safe.
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -54,6 +55,10 @@ nlohmann::json encode_http_error(const std::string& code, const std::string& mes
 
 // The API's JSON text (compact, invalid UTF-8 replaced): the server's body and the CLI's --json output.
 std::string dump_json(const nlohmann::json& body);
+
+// Percent-encodes all but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~), for query parameters
+// and path segments of the API's URLs (the CLI's server mode, the benchmark's paths, the tests).
+std::string url_encode(std::string_view text);
 
 // A reply: HTTP status and JSON body. What both the server and the CLI's local mode produce.
 struct ApiReply {

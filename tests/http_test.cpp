@@ -126,20 +126,6 @@ struct Fixture {
   }
 };
 
-std::string url_encode(const std::string& s) {
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.') {
-      out += static_cast<char>(ch);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", ch);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 std::vector<std::string> hit_ids(const json& body) {
   std::vector<std::string> ids;
   for (const auto& h : body["hits"]) ids.push_back(h["id"]);
@@ -313,7 +299,7 @@ TEST_CASE("multi-select facets: values of one facet are OR-ed and marked selecte
 
   auto one = get(c, "/v1/search?facets=fund&filter=fund:AMIF");
   CHECK(one.body["total"]["value"] == count["AMIF"]);
-  auto both = get(c, "/v1/search?facets=fund&filter=fund:AMIF&filter=fund:" + url_encode(other));
+  auto both = get(c, "/v1/search?facets=fund&filter=fund:AMIF&filter=fund:" + haku::url_encode(other));
   REQUIRE(both.status == 200);
   CHECK(both.body["total"]["value"] == count["AMIF"] + count[other]);
   int selected = 0;

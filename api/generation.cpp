@@ -64,6 +64,46 @@ std::vector<unsigned> facet_slots() {
 
 Generation::~Generation() = default;
 
+Generation::Handle::~Handle() {
+  if (generation_) generation_->give_back(std::move(db_));
+}
+
+void Generation::give_back(std::unique_ptr<Xapian::Database> db) const {
+  std::lock_guard<std::mutex> lock(handles_mu_);
+  --lent_;
+  if (db) free_handles_.push_back(std::move(db));
+  handle_returned_.notify_one();
+}
+
+Generation::Handle Generation::lend() const {
+  auto self = shared_from_this();
+  std::unique_lock<std::mutex> lock(handles_mu_);
+  auto take = [&] {
+    auto db = std::move(free_handles_.back());
+    free_handles_.pop_back();
+    ++lent_;
+    return Handle(self, std::move(db));
+  };
+  if (!free_handles_.empty()) return take();
+  ++lent_;  // counted while it opens, so waiters know one may come back
+  lock.unlock();
+  try {
+    auto db = std::make_unique<Xapian::Database>(open_database());
+    return Handle(self, std::move(db));
+  } catch (const Xapian::DatabaseOpeningError&) {
+    lock.lock();
+    --lent_;
+    // The folder is gone: take a handle given back meanwhile, or wait for one in use, if any.
+    const auto returned = [&] { return !free_handles_.empty(); };
+    if (!returned() && (lent_ == 0 || !handle_returned_.wait_for(lock, std::chrono::seconds(10), returned))) throw;
+    return take();
+  } catch (...) {
+    lock.lock();
+    --lent_;
+    throw;
+  }
+}
+
 Xapian::Database Generation::open_database() const {
   Xapian::Database db;
   for (const auto& path : shards_) db.add_database(Xapian::Database(path));
@@ -83,6 +123,7 @@ Result<std::shared_ptr<const Generation>> Generation::open(const std::string& in
     g->notes_ = split(db.get_metadata(std::string(schema::kMetaNotes)), '\n');
     probe(db);
     g->facet_columns_ = FacetColumns::read(db, facet_slots());
+    g->free_handles_.push_back(std::make_unique<Xapian::Database>(db));  // the first handle to lend
   } catch (const Xapian::Error& e) {
     return Status::error(StatusCode::corrupt, "cannot open index generation " + name + ": " + e.get_description());
   }

@@ -3,10 +3,11 @@
 // semantic layer, facet columns and metadata — immutable once open (a revision of it: an update made in
 // place is another Generation object) and shared read-only by every Searcher of a process through
 // std::shared_ptr<const Generation>, so it is released when its last reader is done (LevelDB's Version).
-// Thread-safe, except that a database handle from open_database() belongs to the thread that uses it:
-// Xapian::Database objects are not safe to share between threads.
+// Thread-safe. Xapian::Database objects are not: the generation lends each request a handle of its own
+// (Handle), which goes back to the generation's free handles when the request is done.
 #include <xapian.h>
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -20,8 +21,29 @@
 
 namespace haku {
 
-class Generation {
+class Generation : public std::enable_shared_from_this<Generation> {
  public:
+  // A database handle over every shard, lent to one request: it holds the generation while it lives and
+  // gives the database back to it when destroyed. Not thread-safe (one request, one thread).
+  class Handle {
+   public:
+    Handle(Handle&& other) noexcept = default;
+    Handle& operator=(Handle&&) = delete;
+    ~Handle();
+    Xapian::Database& db() { return *db_; }
+    const Generation& generation() const { return *generation_; }
+    const std::shared_ptr<const Generation>& shared() const { return generation_; }
+    // Drops the database instead of giving it back (after a database error).
+    void discard() { db_.reset(); }
+
+   private:
+    friend class Generation;
+    Handle(std::shared_ptr<const Generation> g, std::unique_ptr<Xapian::Database> db)
+        : generation_(std::move(g)), db_(std::move(db)) {}
+    std::shared_ptr<const Generation> generation_;
+    std::unique_ptr<Xapian::Database> db_;
+  };
+
   // Opens DIR/<name>: its shards, translation table (the generation's own, else the one this build
   // compiled), semantic layer, metadata, and runs a probe query through every table it reads. corrupt
   // when a shard does not open or the probe fails; the semantic layer failing to load leaves the
@@ -37,8 +59,12 @@ class Generation {
   const std::vector<std::string>& shards() const { return shards_; }
   // The revision of the shards when opened (an update in place makes a newer revision).
   uint64_t revision() const { return revision_; }
-  // A new database handle over every shard, for the caller's thread. Throws Xapian::Error.
+  // A new database handle over every shard. Throws Xapian::Error.
   Xapian::Database open_database() const;
+  // A handle for one request: a free one, else a new one. The handles keep the shard files open, so a
+  // generation whose folder was removed while it is served (a prune, a rollback) keeps answering:
+  // when no new handle can be opened, the request waits for one in use. Throws Xapian::Error.
+  Handle lend() const;
 
   // nullptr: no table, no cross-lingual expansion.
   const TranslationTable* translations() const { return translations_.get(); }
@@ -72,6 +98,12 @@ class Generation {
   std::vector<std::string> notes_;
   mutable std::once_flag term_count_once_;
   mutable uint64_t term_count_ = 0;
+
+  void give_back(std::unique_ptr<Xapian::Database> db) const;
+  mutable std::mutex handles_mu_;
+  mutable std::condition_variable handle_returned_;
+  mutable std::vector<std::unique_ptr<Xapian::Database>> free_handles_;
+  mutable size_t lent_ = 0;
 };
 
 }  // namespace haku

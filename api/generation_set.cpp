@@ -193,7 +193,12 @@ struct GenerationSet::Impl {
     if (current && current->name() == name) {
       if (force && current_failed) return Need::load;
       try {
-        if (watch && watch->reopen() && watch->get_revision() != current->revision()) return Need::load;
+        // Compared with the served revision, not with what reopen() says changed: a caller that saw
+        // the change first may still be loading it (need() runs again under the load lock).
+        if (watch) {
+          watch->reopen();
+          if (watch->get_revision() != current->revision()) return Need::load;
+        }
       } catch (const Xapian::Error&) {
         // The served generation can no longer be reopened (removed, damaged): the next search says so.
       }

@@ -88,6 +88,14 @@ struct Suggestion {
 };
 
 struct IndexInfo {
+  // Serving state: "ready"; "degraded" (the published generation was refused or found damaged, and an
+  // older one is served); "failing" (the served generation is damaged and nothing else could be
+  // loaded: searches may fail).
+  std::string status = "ready";
+  std::string published;       // what DIR/current names (may differ from `generation` when degraded)
+  std::string refused;         // not ready: the generation refused or found damaged
+  std::string reason;          // ... and why, in words for the public (the log has the details)
+  int64_t since_unix = 0;      // not ready: since when
   std::string generation;      // e.g. "gen-20261126T001500Z-0001"
   uint64_t documents = 0;
   uint64_t terms = 0;

@@ -1,11 +1,12 @@
 #pragma once
 // What one request of a Searcher runs against, shared by the engine's search parts (keyword_search,
-// fusion, facets_filters, suggestions, more_like_this): the generation, held for the request; this
-// thread's database handle on it; this thread's Analyzer. Internal to the engine; not thread-safe (one
-// request on one thread).
+// fusion, facets_filters, suggestions, more_like_this): a database handle the generation lent it
+// (which holds the generation for the request) and the Searcher's Analyzer. Internal to the engine;
+// not thread-safe (one request on one thread).
 #include <xapian.h>
 
 #include <memory>
+#include <utility>
 
 #include "api/generation.h"
 #include "stemmers/analyzer.h"
@@ -13,11 +14,13 @@
 namespace haku {
 
 struct SearchContext {
-  std::shared_ptr<const Generation> generation;  // keeps the generation loaded while the request runs
-  Xapian::Database& db;                          // this thread's handle on `generation`
+  SearchContext(Generation::Handle h, Analyzer& a) : handle(std::move(h)), db(handle.db()), analyzer(a) {}
+
+  Generation::Handle handle;  // the request's database; keeps its generation loaded while it runs
+  Xapian::Database& db;       // handle.db()
   Analyzer& analyzer;
 
-  const Generation& gen() const { return *generation; }
+  const Generation& gen() const { return handle.generation(); }
 };
 
 }  // namespace haku

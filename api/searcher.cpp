@@ -1,5 +1,5 @@
 // Searcher: validates a request, takes the generation it runs on (the served one, or the one its cursor
-// names) with this thread's database handle on it, and hands it to the part that answers it:
+// names) and a database handle the generation lends it, and hands both to the part that answers it:
 // keyword_search, fusion, facets_filters, suggestions, more_like_this (see searcher.h).
 #include "api/searcher.h"
 
@@ -7,7 +7,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <list>
 #include <map>
 #include <optional>
 #include <set>
@@ -92,35 +91,7 @@ struct Searcher::Impl {
   SearcherOptions options;
   std::shared_ptr<GenerationSet> set;
   std::unique_ptr<Analyzer> analyzer;
-  // This thread's database handles: on the served generation and on one a cursor named. A handle holds
-  // its generation only weakly, so an idle Searcher does not keep an old generation loaded.
-  struct Handle {
-    std::weak_ptr<const Generation> generation;
-    Xapian::Database db;
-  };
-  std::list<Handle> handles;
   std::weak_ptr<const Generation> served;  // what the last refresh() served
-
-  void drop_released() {
-    handles.remove_if([](const Handle& h) { return h.generation.expired(); });
-  }
-
-  // This thread's handle on `g` (opened on first use).
-  Xapian::Database& handle(const std::shared_ptr<const Generation>& g) {
-    for (Handle& h : handles)
-      if (h.generation.lock() == g) return h.db;
-    drop_released();
-    while (handles.size() >= 2) handles.pop_front();
-    handles.push_back({g, g->open_database()});
-    return handles.back().db;
-  }
-
-  void forget(const Generation& g) {
-    handles.remove_if([&](const Handle& h) {
-      auto held = h.generation.lock();
-      return !held || held.get() == &g;
-    });
-  }
 
   // The generation a request runs on: the served one, or the one its cursor names.
   Result<std::shared_ptr<const Generation>> generation_for(const std::string& cursor_generation) {
@@ -137,20 +108,20 @@ struct Searcher::Impl {
   Result<T> run(const std::string& cursor_generation, const char* what, F&& body) {
     auto g = generation_for(cursor_generation);
     if (!g) return g.status();
-    Xapian::Database* db = nullptr;
+    std::optional<SearchContext> ctx;
     try {
-      db = &handle(g.value());
-      SearchContext ctx{g.value(), *db, *analyzer};
-      return body(ctx);
+      ctx.emplace(g.value()->lend(), *analyzer);
+      return body(*ctx);
     } catch (const Xapian::DatabaseModifiedError&) {
       try {
-        if (db) db->reopen();
+        if (ctx) ctx->db.reopen();
       } catch (const Xapian::Error&) {
+        if (ctx) ctx->handle.discard();
       }
       return Status::error(StatusCode::unavailable, "the index changed during the query; try again");
     } catch (const Xapian::DatabaseError& e) {
       set->report_failure(*g.value(), e.get_description());
-      forget(*g.value());
+      if (ctx) ctx->handle.discard();
       return Status::error(StatusCode::corrupt, std::string(what) + " failed: " + e.get_description());
     } catch (const Xapian::Error& e) {
       return Status::error(StatusCode::internal, std::string(what) + " failed: " + e.get_description());
@@ -279,7 +250,6 @@ Result<std::unique_ptr<Searcher>> Searcher::open(const SearcherOptions& options)
 bool Searcher::refresh() {
   (void)impl_->set->check();  // a failure keeps what is served
   std::shared_ptr<const Generation> g = impl_->set->current();
-  impl_->drop_released();
   const bool switched = g && impl_->served.lock() != g;
   impl_->served = g;
   return switched;
@@ -336,8 +306,10 @@ IndexInfo Searcher::info() {
   std::shared_ptr<const Generation> g = impl_->set->current();
   if (!g) return info;
   info.generation = g->name();
+  std::optional<Generation::Handle> handle;
   try {
-    Xapian::Database& d = impl_->handle(g);
+    handle.emplace(g->lend());
+    Xapian::Database& d = handle->db();
     info.documents = d.get_doccount();
     info.terms = g->term_count(d);
     for (Lang l : kAllLangs) {
@@ -349,12 +321,23 @@ IndexInfo Searcher::info() {
   } catch (const Xapian::DatabaseModifiedError&) {
   } catch (const Xapian::DatabaseError& e) {
     impl_->set->report_failure(*g, e.get_description());
-    impl_->forget(*g);
+    if (handle) handle->discard();
   } catch (const Xapian::Error&) {
   }
+  handle.reset();
   info.features = g->features();
   info.notes = g->notes();
   info.size_bytes = g->size_bytes();
+  const GenerationState state = impl_->set->state();
+  info.published = state.published;
+  if (!state.serving || state.degraded) {
+    info.status = state.serving ? "degraded" : "failing";
+    info.refused = state.refused;
+    // Not the engine's message, which may name files: the daemon's log has it.
+    info.reason = state.damaged ? "a search found this generation damaged (see the log)"
+                                : "this generation failed to open or to answer the probe query (see the log)";
+    info.since_unix = state.since_unix;
+  }
   return info;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Searcher: read side of the engine over the published index generation of an index directory.
-// Not thread-safe: one Searcher per thread (each holds its own Xapian database handles and Analyzer).
+// Not thread-safe: one Searcher per thread (each holds its own Analyzer; each request borrows a Xapian
+// database handle of its own from the generation it runs on).
 // What it searches comes from a GenerationSet (api/generation_set.h): each generation's databases,
 // translations, semantic layer and facet columns are loaded once per process and shared by every
 // Searcher given the same set. A newly published generation is picked up by refresh().

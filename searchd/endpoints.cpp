@@ -42,6 +42,11 @@ ApiReply list_facets(Searcher& searcher, const QueryParams& params) {
   return {200, {{"facets", encode_facets(*result)}}};
 }
 
-ApiReply index_status(Searcher& searcher) { return {200, encode_index_info(searcher.info())}; }
+// 200 while searches can be answered, also when degraded (an older generation is served: the body
+// says so); 503 when the served generation is damaged and nothing else could be loaded.
+ApiReply index_status(Searcher& searcher) {
+  const IndexInfo info = searcher.info();
+  return {info.status == "failing" ? 503 : 200, encode_index_info(info)};
+}
 
 }  // namespace haku

@@ -297,9 +297,13 @@ nlohmann::json encode_facets(const std::vector<std::pair<std::string, std::vecto
 }
 
 nlohmann::json encode_index_info(const IndexInfo& info) {
-  return {{"status", "ready"},          {"generation", info.generation}, {"documents", info.documents},
-          {"terms", info.terms},        {"size_bytes", info.size_bytes}, {"per_language", info.per_language},
-          {"features", info.features},  {"notes", info.notes}};
+  json out = {{"status", info.status},   {"generation", info.generation}, {"documents", info.documents},
+              {"terms", info.terms},     {"size_bytes", info.size_bytes}, {"per_language", info.per_language},
+              {"features", info.features}, {"notes", info.notes}};
+  if (info.status != "ready")
+    out["degraded"] = {{"published", info.published}, {"refused", info.refused}, {"reason", info.reason},
+                       {"since_unix", info.since_unix}};
+  return out;
 }
 
 int http_status_for(StatusCode code) {

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -424,6 +425,60 @@ TEST_CASE("hot reload: a newly published generation is served while requests are
   auto found = get(c, "/v1/search?q=zyxwvutsrq&mode=keyword&expand=false");
   REQUIRE(found.status == 200);
   CHECK(hit_ids(found.body) == std::vector<std::string>{"test-hot-reload"});
+}
+
+// Cuts a generation's postlist table in half, as a failing disk or an interrupted copy would.
+void truncate_postlist(const std::string& index_dir) {
+  const fs::path p = fs::path(index_dir) / "current" / "xapian" / "postlist.glass";
+  REQUIRE(fs::exists(p));
+  REQUIRE(::truncate(p.c_str(), static_cast<off_t>(fs::file_size(p) / 2)) == 0);
+}
+
+TEST_CASE("a published generation that fails to open is refused: searches are answered, /readyz says degraded") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  auto records = sample_records();
+  publish(index_dir, records);
+  TestServer server(config_for(index_dir));
+  auto c = server.client();
+  const std::string good = get(c, "/readyz").body["generation"];
+  records.pop_back();
+  publish(index_dir, records);
+  truncate_postlist(index_dir);
+  for (int i = 0; i < 8; ++i) {  // every Searcher of the pool, old and new
+    auto r = get(c, "/v1/search?q=rasism&facets=fund");
+    CHECK(r.status == 200);
+  }
+  auto ready = get(c, "/readyz");
+  CHECK(ready.status == 200);
+  CHECK(ready.body["status"] == "degraded");
+  CHECK(ready.body["generation"] == good);
+  CHECK(ready.body["degraded"]["refused"] != good);
+  CHECK(ready.body["degraded"]["refused"] == ready.body["degraded"]["published"]);
+  CHECK(ready.body["documents"] == records.size() + 1);
+}
+
+TEST_CASE("a live generation damaged under the server: /readyz answers 503 failing, not 200") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  publish(index_dir, sample_records());
+  TestServer server(config_for(index_dir));
+  auto c = server.client();
+  REQUIRE(get(c, "/readyz").status == 200);
+  truncate_postlist(index_dir);
+  int errors = 0;
+  for (const char* q : {"rasism", "kotoutuminen", "integration", "yrkeshögskola", "zyxw"}) {
+    auto r = get(c, std::string("/v1/search?mode=keyword&q=") + haku::url_encode(q));
+    if (r.status != 200) {
+      CHECK(r.status == 500);
+      CHECK(r.body["error"]["code"] == "index_corrupt");
+      ++errors;
+    }
+  }
+  auto ready = get(c, "/readyz");
+  CHECK(ready.status == 503);
+  CHECK(ready.body["status"] == "failing");
+  MESSAGE(errors << " of 5 searches reached the lost blocks");
 }
 
 TEST_CASE("codec: defaults and a full request") {

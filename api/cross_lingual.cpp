@@ -23,6 +23,8 @@ constexpr size_t kMaxTranslationsPerLang = 4;
 constexpr size_t kMaxPartsTranslated = 3;       // compounds with more parts are not composed
 constexpr size_t kPartAlternatives = 2;         // translations tried per compound part
 constexpr size_t kMinHeadBytes = 5;             // head of an unknown compound: antirasism -> rasism
+constexpr size_t kMaxUnitWords = 4;             // multi-word terms, as the table's keys
+constexpr size_t kMaxUnitKeys = 16;             // forms of a multi-word term looked up
 }  // namespace
 
 CrossLingual::CrossLingual(Analyzer& analyzer, const TranslationTable& table) : analyzer_(analyzer), table_(table) {}
@@ -67,6 +69,190 @@ Xapian::Query CrossLingual::translation_query(const TranslatedTerm& t) {
   return Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end());
 }
 
+std::vector<std::string> CrossLingual::lookup_keys(const std::string& word, Lang l) {
+  std::vector<std::string> keys{word};
+  auto add = [&](std::string k) {
+    if (!k.empty() && std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(std::move(k));
+  };
+  for (const Derived& d : analyzer_.derive(word, l))
+    if (d.kind == TermKind::lemma) add(d.text);
+  if (l == Lang::en)
+    for (std::string& s : english_singulars(word)) add(std::move(s));
+  return keys;
+}
+
+std::vector<std::string> CrossLingual::english_singulars(const std::string& w) {
+  // Dictionaries list nouns in the singular; English analysis here is a stemmer, which gives no
+  // dictionary form (women -> women, sciences -> scienc).
+  std::vector<std::string> out;
+  auto ends = [&](std::string_view suffix) {
+    return w.size() > suffix.size() + 1 && std::string_view(w).substr(w.size() - suffix.size()) == suffix;
+  };
+  const std::string stem2 = w.size() > 2 ? w.substr(0, w.size() - 2) : std::string();
+  if (ends("men")) out.push_back(w.substr(0, w.size() - 3) + "man");  // women, chairmen
+  else if (ends("ies")) out.push_back(w.substr(0, w.size() - 3) + "y");  // communities
+  else if (ends("ches") || ends("shes") || ends("sses") || ends("xes")) out.push_back(stem2);  // businesses
+  if (ends("s") && !ends("ss") && !ends("us") && !ends("is") && !ends("ies")) out.push_back(w.substr(0, w.size() - 1));
+  if (w == "children") out.push_back("child");
+  if (w == "people") out.push_back("person");
+  return out;
+}
+
+std::vector<std::string> CrossLingual::compose(const std::vector<std::vector<std::string>>& options, Lang to) {
+  // Finnish joins parts as they are (maahanmuuttaja + nainen); Swedish also with a linking -s-, an
+  // agent noun's -e dropped (invandrare + kvinna -> invandrarkvinna) and a final -a dropped or made -o
+  // (skola -> skolbarn, kvinna -> kvinnoorganisation).
+  std::vector<std::string> joined{""};
+  for (size_t i = 0; i < options.size(); ++i) {
+    std::vector<std::string> next;
+    for (const std::string& head : joined)
+      for (const std::string& o : options[i]) {
+        if (i == 0 || to != Lang::sv) {
+          next.push_back(head + o);
+          continue;
+        }
+        const char last = head.back();
+        if (last == 'e' && head.size() > 3 && head.compare(head.size() - 3, 3, "are") == 0)
+          next.push_back(head.substr(0, head.size() - 1) + o);
+        next.push_back(head + o);
+        if (last != 's') next.push_back(head + "s" + o);
+        if (last == 'a') {
+          next.push_back(head.substr(0, head.size() - 1) + o);
+          next.push_back(head.substr(0, head.size() - 1) + "o" + o);
+        }
+      }
+    joined = std::move(next);
+  }
+  // Kept when the target language's analysis reads the joined word as a word it knows, or as a
+  // compound whose head is the head translated.
+  std::vector<std::string> out;
+  for (const std::string& j : joined) {
+    if (out.size() == kPartAlternatives) break;
+    const std::vector<Derived>& d = analyzer_.derive(j, to);
+    bool lemma = false, head = false, parts = false;
+    for (const Derived& x : d) {
+      lemma = lemma || x.kind == TermKind::lemma;
+      parts = parts || x.kind == TermKind::part;
+      if (x.kind == TermKind::part)
+        for (const std::string& h : options.back()) head = head || x.text == h;
+    }
+    if ((parts && head) || (lemma && !parts)) out.push_back(j);
+  }
+  return out;
+}
+
+namespace {
+// Words the query parser reads as operators, and characters that end a run of plain words.
+bool is_operator(std::string_view raw) {
+  return raw == "AND" || raw == "OR" || raw == "NOT" || raw == "XOR" || raw == "NEAR" || raw == "ADJ";
+}
+bool breaks_run(std::string_view gap) {
+  return gap.find_first_of("\"()+:") != std::string_view::npos || gap.find(" -") != std::string_view::npos ||
+         (!gap.empty() && gap.front() == '-' && gap.size() > 1);
+}
+}  // namespace
+
+void CrossLingual::find_units(const std::string& text, const std::vector<Lang>& langs) {
+  units_.clear();
+  const std::vector<Word> words = analyzer_.tokenize(text);
+  // Runs of plain consecutive words: no operator, quote, bracket, field or +/- between them.
+  std::vector<std::vector<const Word*>> runs(1);
+  for (size_t i = 0; i < words.size(); ++i) {
+    const Word& w = words[i];
+    const std::string_view raw = std::string_view(text).substr(w.begin, w.end - w.begin);
+    const std::string_view gap =
+        i == 0 ? std::string_view() : std::string_view(text).substr(words[i - 1].end, w.begin - words[i - 1].end);
+    if (is_operator(raw) || breaks_run(gap) || (w.end < text.size() && text[w.end] == ':')) runs.emplace_back();
+    if (!is_operator(raw)) runs.back().push_back(&w);
+  }
+  for (const auto& run : runs)
+    for (size_t i = 0; i + 1 < run.size();) {
+      bool matched = false;
+      for (size_t len = std::min(kMaxUnitWords, run.size() - i); len >= 2 && !matched; --len) {
+        for (Lang l : langs) {
+          if (analyzer_.is_stopword(run[i]->norm, l) || analyzer_.is_stopword(run[i + len - 1]->norm, l)) continue;
+          Unit u;
+          u.from = l;
+          for (size_t k = 0; k < len; ++k) u.words.push_back(run[i + k]->norm);
+          const bool in_table = match_unit(u);
+          const bool composed = l == Lang::en && compose_unit(u);
+          if (in_table || composed) {
+            units_.push_back(std::move(u));
+            matched = true;
+            break;
+          }
+        }
+        if (matched) i += len;
+      }
+      if (!matched) ++i;
+    }
+}
+
+bool CrossLingual::match_unit(Unit& u) {
+  // Every combination of each word as written or as one of its dictionary forms (universities of
+  // applied sciences -> university of applied science).
+  std::vector<std::vector<std::string>> forms;
+  for (const std::string& w : u.words) forms.push_back(analyzer_.is_stopword(w, u.from) ? std::vector<std::string>{w}
+                                                                                         : lookup_keys(w, u.from));
+  std::vector<size_t> at(forms.size(), 0);
+  for (size_t tried = 0; tried < kMaxUnitKeys; ++tried) {
+    std::string key;
+    for (size_t k = 0; k < forms.size(); ++k) key += (k ? " " : "") + forms[k][at[k]];
+    for (TranslatedTerm& t : table_.lookup(u.from, key))
+      if (t.to != u.from) u.covers[static_cast<int>(t.to)] = true, u.translations.push_back(std::move(t));
+    if (!u.translations.empty()) {
+      u.key = key;
+      return true;
+    }
+    size_t k = 0;
+    while (k < at.size() && ++at[k] == forms[k].size()) at[k++] = 0;
+    if (k == at.size()) break;
+  }
+  return false;
+}
+
+bool CrossLingual::compose_unit(Unit& u) {
+  // Two or three English words that Finnish and Swedish write as one compound: immigrant women ->
+  // maahanmuuttajanainen, invandrarkvinna. Only plain content words, each with a translation.
+  if (u.words.size() > kMaxPartsTranslated) return false;
+  for (const std::string& w : u.words)
+    if (analyzer_.is_stopword(w, Lang::en)) return false;
+  bool added = false;
+  for (Lang to : {Lang::fi, Lang::sv}) {
+    if (u.covers[static_cast<int>(to)]) continue;
+    std::vector<std::vector<std::string>> options;
+    for (const std::string& w : u.words) {
+      std::vector<std::string> o;
+      for (const std::string& k : lookup_keys(w, Lang::en))
+        for (const TranslatedTerm& t : table_.lookup(Lang::en, k))
+          if (t.to == to && !t.phrase && !t.place && o.size() < kPartAlternatives &&
+              std::find(o.begin(), o.end(), t.text) == o.end())
+            o.push_back(t.text);
+      if (o.empty()) break;
+      options.push_back(std::move(o));
+    }
+    if (options.size() != u.words.size()) continue;
+    for (std::string& j : compose(options, to)) {
+      u.translations.push_back({to, std::move(j), false, false});
+      added = true;
+    }
+  }
+  if (!added) return false;
+  if (u.key.empty())
+    for (const std::string& w : u.words) u.key += (u.key.empty() ? "" : " ") + w;
+  return true;
+}
+
+const CrossLingual::Unit* CrossLingual::unit_of(const std::string& word) {
+  for (Unit& u : units_)
+    for (size_t k = 0; k < u.words.size(); ++k)
+      if (u.words[k] == word && !(u.seen & (1u << k))) {
+        u.seen |= 1u << k;
+        return &u;
+      }
+  return nullptr;
+}
+
 std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, const std::vector<Lang>& langs,
                                                    std::vector<ExplainTerm>& explain) {
   std::vector<Xapian::Query> alts;
@@ -87,60 +273,61 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
   std::vector<Xapian::Query> part_queries;  // translated compound parts, all required
   std::vector<std::pair<Lang, std::string>> part_explain;
 
+  // A word of a multi-word term: the term's translations, in the group of each of its words. A term
+  // from the dictionaries replaces its words' own translations into the languages it covers
+  // (university of applied sciences is not yliopisto + soveltaa + tiede); a compound composed here
+  // is added to them.
+  const Unit* unit = unit_of(word);
+  if (unit)
+    for (const TranslatedTerm& t : unit->translations) add(t, t.place ? kWeightPlaceName : kWeightTranslation);
+  auto covered = [&](Lang to) { return unit && unit->covers[static_cast<int>(to)]; };
+  const size_t from_unit = found.size();
+
   for (Lang l : langs) {
     if (analyzer_.is_stopword(word, l)) continue;
-    const std::vector<Derived> derived = analyzer_.derive(word, l);
-    std::vector<std::string> keys{word};
+    std::vector<std::string> keys = lookup_keys(word, l);
     std::vector<std::string> parts;
-    for (const Derived& d : derived) {
-      if (d.kind == TermKind::lemma) keys.push_back(d.text);
+    for (const Derived& d : analyzer_.derive(word, l))
       if (d.kind == TermKind::part) parts.push_back(d.text);
-    }
-    bool direct = false;
+    bool direct[3] = {false, false, false};  // by target language
     for (const std::string& k : keys)
       for (TranslatedTerm& t : table_.lookup(l, k)) {
         if (t.to == l) continue;
+        direct[static_cast<int>(t.to)] = true;
         const double w = t.place ? kWeightPlaceName : kWeightTranslation;
         add(std::move(t), w);
-        direct = true;
       }
-    if (direct) continue;
+    const bool any_direct = direct[0] || direct[1] || direct[2];
 
     if (parts.size() >= 2 && parts.size() <= kMaxPartsTranslated) {
-      // A compound the dictionaries lack: translate its parts. Finnish and Swedish write compounds as
-      // one word (yrke + högskola -> ammatti + korkeakoulu -> ammattikorkeakoulu); a joined form is
-      // kept when the target language's analysis knows it. Every language also gets the parts'
-      // translations as required words (profession AND college).
+      // A compound the dictionaries do not translate into some language: translate its parts.
+      // Finnish and Swedish write compounds as one word (yrke + högskola -> ammatti + korkeakoulu ->
+      // ammattikorkeakoulu; vanhus + hoito -> äldre + omsorg -> äldreomsorg), English as words
+      // (oleskelu + lupa -> residence permit, matched as a phrase); every language also gets the
+      // parts' translations as required words (profession AND college).
       for (Lang to : kAllLangs) {
-        if (to == l) continue;
+        if (to == l || direct[static_cast<int>(to)]) continue;
         std::vector<std::vector<std::string>> options;
         for (const std::string& p : parts) {
           std::vector<std::string> o;
           for (const TranslatedTerm& t : table_.lookup(l, p))
-            if (t.to == to && !t.phrase && o.size() < kPartAlternatives) o.push_back(t.text);
+            if (t.to == to && !t.phrase && !t.place && o.size() < kPartAlternatives) o.push_back(t.text);
           if (o.empty()) break;
           options.push_back(std::move(o));
         }
         if (options.size() != parts.size()) continue;
         if (to != Lang::en) {
-          std::vector<std::string> joined{""};
-          for (size_t i = 0; i < options.size(); ++i) {
+          for (std::string& j : compose(options, to)) add({to, std::move(j), false, false}, kWeightTranslation);
+        } else {
+          std::vector<std::string> phrases{""};
+          for (const auto& o : options) {
             std::vector<std::string> next;
-            for (const std::string& head : joined)
-              for (const std::string& o : options[i]) {
-                next.push_back(head + o);
-                if (to == Lang::sv && i > 0 && !head.empty() && head.back() != 's') next.push_back(head + "s" + o);
-              }
-            joined = std::move(next);
+            for (const std::string& head : phrases)
+              for (const std::string& text : o) next.push_back(head.empty() ? text : head + " " + text);
+            phrases = std::move(next);
           }
-          size_t accepted = 0;
-          for (const std::string& j : joined) {
-            if (accepted == kPartAlternatives) break;
-            const std::vector<Derived>& d = analyzer_.derive(j, to);
-            const bool known = std::any_of(d.begin(), d.end(),
-                                           [](const Derived& x) { return x.kind != TermKind::stem; });
-            if (known) add({to, j, false, false}, kWeightTranslation), ++accepted;
-          }
+          for (size_t i = 0; i < phrases.size() && i < kPartAlternatives * kPartAlternatives; ++i)
+            add({to, phrases[i], true, false}, kWeightPartTranslation);
         }
         std::vector<Xapian::Query> each;
         std::string shown;
@@ -152,7 +339,8 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
             forms.emplace_back(text);
           }
           each.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
-          shown += (shown.empty() ? "" : " + ") + o.front();
+          if (!shown.empty()) shown += " + ";
+          shown += o.front();
         }
         part_queries.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
                                   Xapian::Query(Xapian::Query::OP_AND, each.begin(), each.end()),
@@ -161,7 +349,7 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
       }
       continue;
     }
-    if (parts.empty()) {
+    if (parts.empty() && !any_direct) {
       // An unknown word whose head is known: antirasism -> rasism (-> rasismi, racism).
       bool head_found = false;
       for (const std::string& k : keys) {
@@ -175,6 +363,19 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
         }
         if (head_found) break;
       }
+    }
+  }
+
+  if (unit) {
+    found.erase(std::remove_if(found.begin() + static_cast<std::ptrdiff_t>(from_unit), found.end(),
+                               [&](const Candidate& c) { return covered(c.term.to); }),
+                found.end());
+    std::vector<size_t> drop;
+    for (size_t i = 0; i < part_queries.size(); ++i)
+      if (covered(part_explain[i].first)) drop.push_back(i);
+    for (size_t k = drop.size(); k-- > 0;) {
+      part_queries.erase(part_queries.begin() + static_cast<std::ptrdiff_t>(drop[k]));
+      part_explain.erase(part_explain.begin() + static_cast<std::ptrdiff_t>(drop[k]));
     }
   }
 

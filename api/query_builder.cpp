@@ -115,10 +115,8 @@ Xapian::Query QueryBuilder::expand_word(const std::string& raw, bool positional,
   }
   // Translations join the word's alternatives, except inside a phrase, whose word order is the
   // query language's.
-  if (translations_ && !positional) {
-    CrossLingual cross(analyzer_, *translations_);
-    for (Xapian::Query& t : cross.translate(word, out.langs, out.explain)) alts.push_back(std::move(t));
-  }
+  if (cross_ && !positional)
+    for (Xapian::Query& t : cross_->translate(word, out.langs, out.explain)) alts.push_back(std::move(t));
   if (positional) {
     // Phrase and NEAR take plain terms (or OR of terms) only: drop the weight scaling.
     std::vector<Xapian::Query> terms;
@@ -196,6 +194,11 @@ BuiltQuery QueryBuilder::build(const std::string& text, const std::string& lang,
     std::vector<Xapian::Query> words;
     for (const Word& w : analyzer_.tokenize(text)) words.emplace_back(w.norm);
     parsed = Xapian::Query(all_words ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, words.begin(), words.end());
+  }
+  cross_.reset();
+  if (translations_) {
+    cross_.emplace(analyzer_, *translations_);
+    cross_->find_units(text, out.langs);
   }
   out.query = rebuild(parsed, false, out, true);
   return out;

@@ -7,9 +7,11 @@
 // caller's Analyzer); the TranslationTable is only read.
 #include <xapian.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "api/cross_lingual.h"
 #include "api/search.h"
 #include "stemmers/analyzer.h"
 #include "stemmers/translation.h"
@@ -40,6 +42,7 @@ class QueryBuilder {
   Analyzer& analyzer_;
   const Xapian::Database& db_;
   const TranslationTable* translations_;
+  std::optional<CrossLingual> cross_;  // per build(): the query's multi-word terms
 };
 
 // The languages a query is analysed in: the given one, the detected one (3+ words), or all three.

@@ -2,6 +2,7 @@
 #include "api/cross_lingual.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "api/schema.h"
 
@@ -18,6 +19,7 @@ constexpr double kWeightPartOfDoc = 0.35;  // the word is a compound part in the
 constexpr double kWeightTranslation = 0.5;      // a dictionary translation of the word or its lemma
 constexpr double kWeightPlaceName = 0.8;        // the other official name of a place (Åbo / Turku)
 constexpr double kWeightPartTranslation = 0.3;  // translated compound parts / the compound's head
+constexpr double kRankDecay[] = {1.0, 0.85, 0.7, 0.6};  // the 1st, 2nd, 3rd, later translation into a language
 constexpr size_t kMaxTranslations = 8;          // per query word, all languages together
 constexpr size_t kMaxTranslationsPerLang = 4;
 constexpr size_t kMaxPartsTranslated = 3;       // compounds with more parts are not composed
@@ -27,7 +29,8 @@ constexpr size_t kMaxUnitWords = 4;             // multi-word terms, as the tabl
 constexpr size_t kMaxUnitKeys = 16;             // forms of a multi-word term looked up
 }  // namespace
 
-CrossLingual::CrossLingual(Analyzer& analyzer, const TranslationTable& table) : analyzer_(analyzer), table_(table) {}
+CrossLingual::CrossLingual(Analyzer& analyzer, const TranslationTable& table, const Xapian::Database* index)
+    : analyzer_(analyzer), table_(table), index_(index) {}
 
 Xapian::Query CrossLingual::translation_query(const TranslatedTerm& t) {
   const Lang l = t.to;
@@ -165,27 +168,44 @@ void CrossLingual::find_units(const std::string& text, const std::vector<Lang>& 
     if (is_operator(raw) || breaks_run(gap) || (w.end < text.size() && text[w.end] == ':')) runs.emplace_back();
     if (!is_operator(raw)) runs.back().push_back(&w);
   }
-  for (const auto& run : runs)
+  for (const auto& run : runs) {
+    // The table's terms first, longest first; then, over two English words left between them, a
+    // compound composed from their translations.
+    std::vector<bool> covered(run.size(), false);
+    auto make = [&](size_t i, size_t len, Lang l) {
+      Unit u;
+      u.from = l;
+      for (size_t k = 0; k < len; ++k) u.words.push_back(run[i + k]->norm);
+      return u;
+    };
+    auto edges_ok = [&](size_t i, size_t len, Lang l) {
+      return !analyzer_.is_stopword(run[i]->norm, l) && !analyzer_.is_stopword(run[i + len - 1]->norm, l);
+    };
     for (size_t i = 0; i + 1 < run.size();) {
       bool matched = false;
-      for (size_t len = std::min(kMaxUnitWords, run.size() - i); len >= 2 && !matched; --len) {
+      for (size_t len = std::min(kMaxUnitWords, run.size() - i); len >= 2 && !matched; --len)
         for (Lang l : langs) {
-          if (analyzer_.is_stopword(run[i]->norm, l) || analyzer_.is_stopword(run[i + len - 1]->norm, l)) continue;
-          Unit u;
-          u.from = l;
-          for (size_t k = 0; k < len; ++k) u.words.push_back(run[i + k]->norm);
-          const bool in_table = match_unit(u);
-          const bool composed = l == Lang::en && compose_unit(u);
-          if (in_table || composed) {
-            units_.push_back(std::move(u));
-            matched = true;
-            break;
-          }
+          if (!edges_ok(i, len, l)) continue;
+          Unit u = make(i, len, l);
+          if (!match_unit(u)) continue;
+          if (l == Lang::en) compose_unit(u);  // the languages the term lacks
+          for (size_t k = 0; k < len; ++k) covered[i + k] = true;
+          units_.push_back(std::move(u));
+          matched = true;
+          i += len;
+          break;
         }
-        if (matched) i += len;
-      }
       if (!matched) ++i;
     }
+    if (std::find(langs.begin(), langs.end(), Lang::en) == langs.end()) continue;
+    for (size_t i = 0; i + 1 < run.size(); ++i) {
+      if (covered[i] || covered[i + 1] || !edges_ok(i, 2, Lang::en)) continue;
+      Unit u = make(i, 2, Lang::en);
+      if (!compose_unit(u)) continue;
+      covered[i] = covered[i + 1] = true;
+      units_.push_back(std::move(u));
+    }
+  }
 }
 
 bool CrossLingual::match_unit(Unit& u) {
@@ -212,9 +232,11 @@ bool CrossLingual::match_unit(Unit& u) {
 }
 
 bool CrossLingual::compose_unit(Unit& u) {
-  // Two or three English words that Finnish and Swedish write as one compound: immigrant women ->
-  // maahanmuuttajanainen, invandrarkvinna. Only plain content words, each with a translation.
-  if (u.words.size() > kMaxPartsTranslated) return false;
+  // Two English words that Finnish and Swedish write as one compound: immigrant women ->
+  // maahanmuuttajanainen, invandrarkvinna. Only plain content words, each with a translation, and
+  // only compounds that the index holds: the analysis accepts almost any join of two nouns
+  // (synnytys + markkina), so the records are the evidence that the compound is a word.
+  if (u.words.size() != 2 || index_ == nullptr) return false;
   for (const std::string& w : u.words)
     if (analyzer_.is_stopword(w, Lang::en)) return false;
   bool added = false;
@@ -233,6 +255,7 @@ bool CrossLingual::compose_unit(Unit& u) {
     }
     if (options.size() != u.words.size()) continue;
     for (std::string& j : compose(options, to)) {
+      if (!in_index(j, to)) continue;
       u.translations.push_back({to, std::move(j), false, false});
       added = true;
     }
@@ -241,6 +264,11 @@ bool CrossLingual::compose_unit(Unit& u) {
   if (u.key.empty())
     for (const std::string& w : u.words) u.key += (u.key.empty() ? "" : " ") + w;
   return true;
+}
+
+bool CrossLingual::in_index(const std::string& word, Lang l) const {
+  return index_ &&
+         (index_->get_termfreq(schema::derived_term(TermKind::lemma, l, word)) > 0 || index_->get_termfreq(word) > 0);
 }
 
 const CrossLingual::Unit* CrossLingual::unit_of(const std::string& word) {
@@ -306,7 +334,7 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
       // (oleskelu + lupa -> residence permit, matched as a phrase); every language also gets the
       // parts' translations as required words (profession AND college).
       for (Lang to : kAllLangs) {
-        if (to == l || direct[static_cast<int>(to)]) continue;
+        if (to == l) continue;
         std::vector<std::vector<std::string>> options;
         for (const std::string& p : parts) {
           std::vector<std::string> o;
@@ -315,7 +343,24 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
           if (o.empty()) break;
           options.push_back(std::move(o));
         }
-        if (options.size() != parts.size()) continue;
+        if (options.size() != parts.size()) {
+          // A part without a translation (åtkomst + rättighet): the head's translations, weighted
+          // as a part (rättighet -> oikeus, which also matches the record's käyttöoikeus).
+          if (!direct[static_cast<int>(to)]) {
+            size_t taken = 0;
+            for (TranslatedTerm& t : table_.lookup(l, parts.back()))
+              if (t.to == to && !t.place && taken < kPartAlternatives) add(std::move(t), kWeightPartTranslation), ++taken;
+          }
+          continue;
+        }
+        if (direct[static_cast<int>(to)]) {
+          // The table translates the compound itself, perhaps in another sense (painesäiliö ->
+          // batteri): the joined parts too where the index holds them (tryck + kärl -> tryckkärl).
+          if (to != Lang::en && index_)
+            for (std::string& j : compose(options, to))
+              if (in_index(j, to)) add({to, std::move(j), false, false}, kWeightTranslation);
+          continue;
+        }
         if (to != Lang::en) {
           for (std::string& j : compose(options, to)) add({to, std::move(j), false, false}, kWeightTranslation);
         } else {
@@ -377,6 +422,15 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
       part_queries.erase(part_queries.begin() + static_cast<std::ptrdiff_t>(drop[k]));
       part_explain.erase(part_explain.begin() + static_cast<std::ptrdiff_t>(drop[k]));
     }
+  }
+
+  // The table lists each word's translations best first (the statute-book lexicon by alignment
+  // score, the dictionaries by confirmation and sense order): later ones weigh less.
+  {
+    size_t rank[3] = {};
+    for (Candidate& c : found)
+      if (c.weight == kWeightTranslation)
+        c.weight *= kRankDecay[std::min(rank[static_cast<int>(c.term.to)]++, std::size(kRankDecay) - 1)];
   }
 
   // Bounded: the best-weighted first, a few per language.

@@ -20,13 +20,15 @@ namespace haku {
 
 class CrossLingual {
  public:
-  // Both must outlive this object.
-  CrossLingual(Analyzer& analyzer, const TranslationTable& table);
+  // All must outlive this object. `index`: the database searched, where compounds composed from
+  // several English words are looked up (nullptr: none are composed).
+  CrossLingual(Analyzer& analyzer, const TranslationTable& table, const Xapian::Database* index = nullptr);
 
   // Finds the query's multi-word terms: the longest runs of consecutive plain words (at most four, no
   // operator, quote or field between them; neither end a stopword) that the table knows as a key,
-  // each word as written or in a dictionary form, or that are English words Finnish and Swedish
-  // write as one compound. Call before translate() with the query's text and languages.
+  // each word as written or in a dictionary form; then pairs of English words left over that Finnish
+  // or Swedish write as one compound the index holds. Call before translate() with the query's text
+  // and languages.
   void find_units(const std::string& text, const std::vector<Lang>& langs);
 
   // The translations of one normalised query word, analysed in `langs`: weighted alternatives (below
@@ -53,12 +55,15 @@ class CrossLingual {
   static std::vector<std::string> english_singulars(const std::string& word);
   // Compounds of one option per part that the target language's analysis accepts, at most a few.
   std::vector<std::string> compose(const std::vector<std::vector<std::string>>& options, Lang to);
+  // The word occurs in the index, as a lemma or as written (false without an index).
+  bool in_index(const std::string& word, Lang l) const;
   bool match_unit(Unit& u);
   bool compose_unit(Unit& u);
   const Unit* unit_of(const std::string& word);
 
   Analyzer& analyzer_;
   const TranslationTable& table_;
+  const Xapian::Database* index_;
   std::vector<Unit> units_;
 };
 

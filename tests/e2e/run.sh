@@ -69,7 +69,9 @@ check "haku-indexer build" "$indexer" build --source "$src/corpus/sample" --inde
   >"$tmp/indexer.out" 2>&1
 [ -e "$index/current" ] || { cat "$tmp/indexer.out" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-"$searchd" --index-dir "$index" --host 127.0.0.1 --port 0 --access-log >"$tmp/searchd.out" 2>"$tmp/searchd.err" &
+admin_key=e2e-admin-key-0123456789
+HAKU_ADMIN_KEY=$admin_key "$searchd" --index-dir "$index" --host 127.0.0.1 --port 0 --access-log \
+  >"$tmp/searchd.out" 2>"$tmp/searchd.err" &
 searchd_pid=$!
 base=""
 for _ in $(seq 1 300); do
@@ -129,7 +131,9 @@ fetch /v1/facets /v1/facets 200
 got=$(curl -sS --max-time 30 -o "$tmp/body" -w '%{http_code}' "$base/no/such/route" || true)
 check "unknown route is a JSON 404" test "$got:$(json_field "$tmp/body" 'd["error"]["code"]')" = "404:route_not_found"
 got=$(curl -sS --max-time 30 -o "$tmp/metrics" -w '%{http_code}' "$base/metrics" || true)
-check "metrics 200" test "$got" = 200
+check "metrics without a key: 401" test "$got" = 401
+got=$(curl -sS --max-time 30 -o "$tmp/metrics" -w '%{http_code}' -H "Authorization: Bearer $admin_key" "$base/metrics" || true)
+check "metrics with the admin key: 200" test "$got" = 200
 check "metrics count search requests" grep -q '^haku_http_requests_total{route="/v1/search",status="200"}' "$tmp/metrics"
 check "metrics show the index size" grep -q '^haku_index_size_bytes [1-9]' "$tmp/metrics"
 got=$(curl -sS --max-time 30 -o "$tmp/page" -w '%{http_code}' "$base/" || true)
@@ -181,13 +185,54 @@ for sub in search show similar suggest facets stats; do
   check "haku $sub --help" bash -c "test $rc = 0 && grep -q '^Example: haku $sub' '$tmp/help.txt'"
 done
 
+# ---- hardening (issue 13): the real binary under hostile clients ------------------------------------
+
+port=${base##*:}
+hostile="$src/scripts/hostile-client"
+check "pipelined requests all answered in order" python3 "$hostile" pipeline --port "$port" --count 8 >"$tmp/pipe.json"
+got=$(curl -sS --max-time 30 -o "$tmp/body" -w '%{http_code}' -X POST --data x "$base/v1/search" || true)
+check "POST /v1/search is 405" test "$got" = 405
+curl -sS --max-time 30 -o /dev/null -D "$tmp/headers" -X DELETE "$base/healthz" || true
+check "405 names the allowed methods" grep -qi '^Allow: GET, HEAD, OPTIONS' "$tmp/headers"
+check "an oversized head is 431" python3 "$hostile" oversize --port "$port" --count 2 >"$tmp/oversize.json"
+# 64 slow heads and 100 idle keep-alives from other addresses; /healthz must still answer at once.
+python3 "$hostile" slowloris --port "$port" --source 127.0.0.2 --connections 64 --seconds 6 >"$tmp/slow.json" &
+slow_pid=$!
+python3 "$hostile" idle --port "$port" --source 127.0.0.3 --connections 100 --seconds 6 >"$tmp/idle.json" &
+idle_pid=$!
+sleep 2
+got=$(curl -sS --max-time 3 -o "$tmp/body" -w '%{http_code}' "$base/healthz" || echo 000)
+check "healthz answers under slowloris and idle keep-alives" test "$got" = 200
+got=$(curl -sS --max-time 10 -o "$tmp/body" -w '%{http_code}' "$base/v1/search?q=rasism" || echo 000)
+check "search answers under slowloris and idle keep-alives" test "$got" = 200
+wait "$slow_pid" "$idle_pid" || true
+
+# SIGHUP: the daemon stays up, says what it did, and serves.
+kill -HUP "$searchd_pid"
+sleep 0.5
+check "SIGHUP does not stop haku-searchd" kill -0 "$searchd_pid"
+check "SIGHUP is logged" grep -q 'event=sighup action=reload_api_keys' "$tmp/searchd.err"
+got=$(curl -sS --max-time 10 -o "$tmp/body" -w '%{http_code}' "$base/healthz" || echo 000)
+check "healthz after SIGHUP" test "$got" = 200
+
 # ---- graceful stop -----------------------------------------------------------------------------------
 
+# SIGTERM with 100 idle keep-alive connections open drains at once: idle connections are closed,
+# nothing waits for their keep-alive timeout.
+python3 "$hostile" idle --port "$port" --source 127.0.0.4 --connections 100 --seconds 20 >"$tmp/idle2.json" &
+idle_pid=$!
+sleep 2
+
+stop_start=$(date +%s%N)
 kill -TERM "$searchd_pid"
 rc=0
 wait "$searchd_pid" || rc=$?
+stop_ms=$(( ($(date +%s%N) - stop_start) / 1000000 ))
 searchd_pid=""
 check "haku-searchd stops on SIGTERM with exit 0" test "$rc" = 0
+check "SIGTERM drains within 3 s with 100 idle connections (took ${stop_ms} ms)" test "$stop_ms" -lt 3000
+kill "$idle_pid" 2>/dev/null || true
+wait "$idle_pid" 2>/dev/null || true
 rc=0; "$haku" stats --server "$base" >/dev/null 2>&1 || rc=$?
 check "haku with an unreachable server exits 1" test "$rc" = 1
 

@@ -167,6 +167,10 @@ SwedishAnalysis SwedishMorphology::analyze(std::string_view norm) const {
       const std::string head = word.substr(0, cut);
       const std::string tail = word.substr(cut);
       const std::string tail_lemma = lemma_of(tail);
+      // A tail Hunspell reads as a compound of its own gives the stem of its last part
+      // ("näringsföretagen" -> "företag"): not the tail's lemma, so the compound splits elsewhere
+      // ("besöksnärings" + "företagen").
+      if (!tail_lemma.empty() && tail_lemma.compare(0, 1, tail, 0, 1) != 0) continue;
       // The head of a compound must be a word that may end one (COMPOUNDEND), or an -isk adjective.
       if (char_count(tail_lemma) < min_chars || is_suffix_word(tail_lemma)) continue;
       const bool in_lexicon = flags_.count(tail_lemma) != 0;

@@ -297,6 +297,9 @@ class Loader {
           if (from.empty()) return fail(at, "an empty text to replace");
           out->replace.emplace_back(from, to.get<std::string>());
         }
+        // Longer texts first, so " | " is replaced before " |".
+        std::stable_sort(out->replace.begin(), out->replace.end(),
+                         [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
       } else if (k == "values") {
         if (!table(x, at, &out->values)) return false;
       } else if (k == "only") {

@@ -642,6 +642,17 @@ TEST_CASE("JSON arrays and JSON Lines are told apart by content, not by name") {
   Result l = read_path(lines_path);
   CHECK(l.records.size() == 2);
   CHECK(l.rejected.empty());
+  // Brackets, braces and escaped quotes inside strings, and nested arrays, do not end an element.
+  std::string tricky_path = tmp.file("tricky.json",
+                                     R"([{"id":"t1","title":"a ] b } c \" d","places":["x]","{y"]},)"
+                                     "\n"
+                                     R"( {"id":"t2","title":"[\\]"}])");
+  Result t = read_path(tricky_path);
+  REQUIRE(t.records.size() == 2);
+  CHECK(t.records[0].title == "a ] b } c \" d");
+  CHECK(t.records[0].places == std::vector<std::string>{"x]", "{y"});
+  CHECK(t.records[1].title == "[\\]");
+  CHECK(t.where[1].line == 2);
   // A single pretty-printed object is one record.
   std::string doc_path = tmp.file("one.json", "{\n  \"id\": \"z\",\n  \"title\": \"Z\"\n}\n");
   Result d = read_path(doc_path);

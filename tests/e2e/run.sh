@@ -130,7 +130,8 @@ fetch /v1/facets "/v1/facets?ui_lang=fi" 200
 check "facets: ESF is labelled ESR in Finnish" test "$(json_field "$tmp/body" '[c.get("label") for c in d["facets"]["fund"] if c["value"] == "ESF"][0]')" = ESR
 fetch /v1/facets "/v1/facets?ui_lang=de" 400
 fetch /v1/search "/v1/search?filter=fund:ESR&facets=fund&ui_lang=sv" 200
-check "fund:ESR finds the ESF records" test "$(json_field "$tmp/body" 'd["facets"]["fund"][0]["value"] + "/" + d["facets"]["fund"][0]["label"]')" = ESF/ESF
+check "fund:ESR selects ESF, labelled for Swedish" test "$(json_field "$tmp/body" '[c["value"] + "/" + c["label"] for c in d["facets"]["fund"] if c["selected"]]')" = "['ESF/ESF']"
+check "fund:ESR finds the ESF records" test "$(json_field "$tmp/body" 'd["total"]["value"] > 0 and all(h["fund"] == "ESF" for h in d["hits"])')" = True
 got=$(curl -sS --max-time 30 -o "$tmp/body" -w '%{http_code}' "$base/no/such/route" || true)
 check "unknown route is a JSON 404" test "$got:$(json_field "$tmp/body" 'd["error"]["code"]')" = "404:route_not_found"
 got=$(curl -sS --max-time 30 -o "$tmp/metrics" -w '%{http_code}' "$base/metrics" || true)

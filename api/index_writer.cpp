@@ -254,9 +254,9 @@ struct IndexWriter::Impl {
   void build_semantic(const std::string& dir) {
     const std::string gen_dir = (fs::path(dir) / gen).string();
     semantic = {};
-    if (!options.full_analysis) {
+    if (!options.full_analysis || !options.semantic_layer) {
       remove_semantic_layer(gen_dir);
-      semantic.skipped_because = "keyword-only build";
+      semantic.skipped_because = options.full_analysis ? "turned off for this build" : "keyword-only build";
       return;
     }
     SemanticBuildOptions so;

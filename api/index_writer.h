@@ -18,6 +18,7 @@ struct WriterOptions {
   std::string data_dir;          // analysis data; empty = default
   bool wait_for_lock = false;    // wait for another writer instead of failing at once
   bool full_analysis = true;     // false: surface words and Snowball stems only (keyword-only build)
+  bool semantic_layer = true;    // false: no semantic layer even with full analysis (quick builds, tests)
   unsigned retention = 2;        // generations kept after publishing (the published one included)
   bool new_generation = true;    // update/delete: copy into a new generation (true) or edit in place
   // A build analyses and inverts records on this many threads, each into its own shard, and merges the

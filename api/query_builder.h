@@ -3,13 +3,15 @@
 // reads the syntax (phrases, AND / OR / NOT, -word, field:word, word*); every word it yields is then
 // expanded with the same analysis as at index time (surface, folded form, stems, lemmas and compound
 // parts per language), weighted below the word itself, and with its translations into the other
-// languages (stemmers/translation.h), weighted below the user's own forms. Not thread-safe (uses the
+// languages (api/cross_lingual.h), weighted below the user's own forms. Not thread-safe (uses the
 // caller's Analyzer); the TranslationTable is only read.
 #include <xapian.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "api/cross_lingual.h"
 #include "api/search.h"
 #include "stemmers/analyzer.h"
 #include "stemmers/translation.h"
@@ -36,14 +38,11 @@ class QueryBuilder {
  private:
   Xapian::Query rebuild(const Xapian::Query& q, bool positional, BuiltQuery& out, bool top);
   Xapian::Query expand_word(const std::string& term, bool positional, BuiltQuery& out, bool droppable);
-  // The word's translations as weighted alternatives, appended to `alts`.
-  void add_translations(const std::string& word, BuiltQuery& out, std::vector<Xapian::Query>& alts);
-  // A translation as a query in its own language: the word's forms, or a phrase of several words.
-  Xapian::Query translation_query(const TranslatedTerm& t);
 
   Analyzer& analyzer_;
   const Xapian::Database& db_;
   const TranslationTable* translations_;
+  std::optional<CrossLingual> cross_;  // per build(): the query's multi-word terms
 };
 
 // The languages a query is analysed in: the given one, the detected one (3+ words), or all three.

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "api/index_writer.h"
 #include "api/searcher.h"
+#include "corpus/mapping.h"
 #include "corpus/reader.h"
 
 namespace {
@@ -21,7 +23,9 @@ namespace {
 constexpr const char* kUsage = R"(usage: haku-indexer COMMAND [options]
 
 Commands:
-  build    --source PATH... --index-dir DIR   read corpus files or folders, build a new generation, publish it
+  build    --source PATH [--mapping NAME|PATH]... --index-dir DIR
+                                              read corpus files or folders (through the mapping given
+                                              after each source), build a new generation, publish it
   update   --source PATH... --index-dir DIR   add or replace records by id (a new generation unless --in-place)
   delete   --id ID... --index-dir DIR         remove records by id (a new generation unless --in-place)
   stats    --index-dir DIR                    documents, terms, languages, size, analysis features
@@ -31,6 +35,8 @@ Commands:
   compact  --index-dir DIR                    compact the published generation into a new one
 
 Options:
+  --mapping M       read the --source before it through the mapping M: a NAME from corpus/mappings
+                    (fi-eura-2014-2020, se-tillvaxtverket-eruf-2014-2020, ...) or a mapping file's path
   --wait            wait for another writer on DIR instead of failing at once
   --strict          exit 1 when any record was rejected
   --rejects FILE    where rejected raw lines go (default: DIR/rejects.txt)
@@ -48,6 +54,7 @@ Example:
 struct Options {
   std::string command;
   std::vector<std::string> sources;
+  std::vector<std::string> mappings;  // one per source: the --mapping given after it ("" = none)
   std::vector<std::string> ids;
   std::string index_dir;
   std::string rejects;
@@ -99,6 +106,17 @@ bool parse_args(int argc, char** argv, Options* o, std::string* error) {
     if (a == "--source") {
       if (!value(&v)) return false;
       o->sources.push_back(v);
+      o->mappings.emplace_back();
+    } else if (a == "--mapping") {
+      // --- mappings: --mapping applies to the --source before it ---
+      if (!value(&v)) return false;
+      if (o->sources.empty() || !o->mappings.back().empty()) {
+        *error = o->sources.empty() ? "--mapping applies to the --source before it; give the --source first"
+                                    : "two --mapping options for --source " + o->sources.back();
+        return false;
+      }
+      o->mappings.back() = v;
+      // --- end mappings ---
     } else if (a == "--id") {
       if (!value(&v)) return false;
       o->ids.push_back(v);
@@ -193,13 +211,30 @@ IngestResult ingest(const Options& o, haku::IndexWriter& writer) {
     }
   };
   auto on_diag = [&](const haku::Diagnostic& d) { std::cerr << d.to_string() << "\n"; };
-  for (const auto& s : o.sources) {
-    if (!reader.read(s, on_record, on_diag)) {
+  // --- mappings: each source's mapping, loaded before anything is read; each file's counts ---
+  std::vector<std::shared_ptr<const haku::Mapping>> mappings;
+  for (const auto& name : o.mappings) {
+    std::string error;
+    mappings.push_back(name.empty() ? nullptr : haku::Mapping::load(name, "", &error));
+    if (!name.empty() && !mappings.back()) {
+      result.failed = true;
+      result.error = error;
+      return result;
+    }
+  }
+  size_t files_shown = 0;
+  for (size_t i = 0; i < o.sources.size(); ++i) {
+    const std::string& s = o.sources[i];
+    if (!reader.read(s, on_record, on_diag, mappings[i].get())) {
       result.failed = true;
       if (result.error.empty()) result.error = "cannot read " + s;
     }
+    if (tty) std::fprintf(stderr, "\r%*s\r", 60, "");
+    for (; files_shown < reader.file_stats().size(); ++files_shown)
+      std::printf("%s\n", haku::format_counts(reader.file_stats()[files_shown]).c_str());
     if (result.failed) break;
   }
+  // --- end mappings ---
   if (tty) std::fprintf(stderr, "\r%*s\r", 60, "");
   result.stats = reader.stats();
   return result;
@@ -290,7 +325,13 @@ int run_verify(const Options& o) {
   if (!o.sources.empty()) {
     haku::ReaderOptions ro;
     haku::CorpusReader reader(ro);
-    for (const auto& src : o.sources) {
+    for (size_t i = 0; i < o.sources.size(); ++i) {
+      const std::string& src = o.sources[i];
+      // --- mappings: verify reads each source as build did ---
+      std::string mapping_error;
+      auto mapping = o.mappings[i].empty() ? nullptr : haku::Mapping::load(o.mappings[i], "", &mapping_error);
+      if (!o.mappings[i].empty() && !mapping) return fail(haku::Status::error(haku::StatusCode::invalid_argument, mapping_error));
+      // --- end mappings ---
       reader.read(
           src,
           [&](haku::Project&& p, const haku::SourceLocation& where) {
@@ -300,7 +341,7 @@ int run_verify(const Options& o) {
               std::cerr << where.file << ":" << where.line << ": id: record '" << p.id << "' is not in the index\n";
             }
           },
-          [](const haku::Diagnostic&) {});
+          [](const haku::Diagnostic&) {}, mapping.get());
     }
   }
   uint64_t queries = 0;

@@ -46,6 +46,12 @@ ApiReply list_facets(Searcher& searcher, const QueryParams& params) {
 
 ApiReply index_status(Searcher& searcher) { return index_status(searcher.info()); }
 
+ApiReply reload_index(GenerationSet& generations) {
+  auto state = generations.reload();
+  if (!state) return error_reply(state.status());
+  return {200, encode_generation_state(*state)};
+}
+
 // 200 while searches can be answered, also when degraded (an older generation is served: the body
 // says so); 503 when the served generation is damaged and nothing else could be loaded.
 ApiReply index_status(const IndexInfo& info) {

@@ -349,6 +349,15 @@ nlohmann::json encode_index_info(const IndexInfo& info) {
   return out;
 }
 
+nlohmann::json encode_generation_state(const GenerationState& s) {
+  const char* status = !s.serving ? "failing" : s.degraded ? "degraded" : "ready";
+  json out = {{"status", status},   {"served", s.served},     {"published", s.published},
+              {"loads", s.loads},   {"refusals", s.refusals}};
+  if (s.degraded || !s.serving)
+    out["degraded"] = {{"refused", s.refused}, {"damaged", s.damaged}, {"reason", s.reason}, {"since_unix", s.since_unix}};
+  return out;
+}
+
 int http_status_for(StatusCode code) {
   switch (code) {
     case StatusCode::ok: return 200;

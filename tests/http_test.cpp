@@ -643,6 +643,57 @@ TEST_CASE("a live generation damaged under the server: /readyz answers 503 faili
   MESSAGE(errors << " of 5 searches reached the lost blocks");
 }
 
+TEST_CASE("POST /v1/admin/reload: needs the admin key, and tries again a generation refused before") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  auto records = sample_records();
+  publish(index_dir, records, false);
+  TestServer server(config_for(index_dir));
+  auto c = server.client();
+  const std::string good = get(c, "/readyz").body["generation"];
+
+  auto anonymous = c.Post("/v1/admin/reload");
+  REQUIRE(anonymous);
+  CHECK(anonymous->status == 401);
+  auto wrong_method = c.Get("/v1/admin/reload", kAdminHeaders);
+  REQUIRE(wrong_method);
+  CHECK(wrong_method->status == 405);
+  CHECK(wrong_method->get_header_value("Allow") == "POST, OPTIONS");
+
+  // A generation whose postlist is damaged while it is copied: refused, the good one stays served.
+  records.pop_back();
+  publish(index_dir, records, false);
+  const fs::path postlist = fs::path(index_dir) / "current" / "xapian" / "postlist.glass";
+  const fs::path saved = dir.path / "postlist.saved";
+  fs::copy_file(postlist, saved);
+  truncate_postlist(index_dir);
+  CHECK(get(c, "/v1/search?q=rasism").status == 200);
+  auto ready = get(c, "/readyz");
+  CHECK(ready.body["status"] == "degraded");
+  CHECK(ready.body["generation"] == good);
+  const std::string published = ready.body["degraded"]["published"];
+  CHECK(published != good);
+
+  // The copy completes. A refused generation is not tried again on every request ...
+  fs::copy_file(saved, postlist, fs::copy_options::overwrite_existing);
+  CHECK(get(c, "/v1/search?q=rasism").status == 200);
+  CHECK(get(c, "/readyz").body["status"] == "degraded");
+  // ... but a forced reload tries it again, and it is served.
+  auto reload = c.Post("/v1/admin/reload", kAdminHeaders, "", "application/json");
+  REQUIRE(reload);
+  CHECK(reload->status == 200);
+  const json body = json::parse(reload->body);
+  CHECK(body["status"] == "ready");
+  CHECK(body["served"] == published);
+  CHECK(body["published"] == published);
+  CHECK(body["refusals"] == 1);
+  CHECK_FALSE(body.contains("degraded"));
+  auto after = get(c, "/readyz");
+  CHECK(after.body["status"] == "ready");
+  CHECK(after.body["generation"] == published);
+  CHECK(after.body["documents"] == records.size());
+}
+
 TEST_CASE("codec: defaults and a full request") {
   haku::SearchRequest r;
   CHECK(haku::decode_search_request({}, &r).is_ok());

@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "api/request_budget.h"
 #include "api/schema.h"
 
 namespace haku {
@@ -99,7 +100,13 @@ FacetList count_facets(SearchContext& ctx, const Xapian::Query& base, const Sear
     enq.set_query(with_filters(base, filter_queries(r, skip)));
     enq.set_weighting_scheme(Xapian::BoolWeight());
     enq.add_matchspy(counter.get());
-    enq.get_mset(0, 0, d.get_doccount());
+    // Past the deadline the counts are over the matches seen until then.
+    try {
+      bounded_mset(enq, ctx.deadline, 0, 0, d.get_doccount());
+    } catch (const DeadlinePassed&) {
+      ctx.cut.insert("facets");
+    }
+    if (ctx.deadline.passed()) ctx.cut.insert("facets");
     for (size_t i = 0; i < names.size(); ++i) counts[names[i]] = counter->counts(i);
   };
   if (plain_counted) {

@@ -10,6 +10,7 @@
 #include "api/facets_filters.h"
 #include "api/hits.h"
 #include "api/keyword_search.h"
+#include "api/request_budget.h"
 #include "api/schema.h"
 #include "api/semantic.h"
 
@@ -150,7 +151,8 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
   Xapian::Database& d = ctx.db;
   const bool hybrid = r.mode == SearchMode::hybrid;
   const std::vector<Xapian::Query> filters = filter_queries(r, "");
-  SemanticCandidates sc = semantic_candidates(ctx, sem, r.q, translations);
+  // Past the deadline the vector side is left out: the keyword ranking alone.
+  SemanticCandidates sc = ctx.may_run("semantic") ? semantic_candidates(ctx, sem, r.q, translations) : SemanticCandidates{};
   std::vector<std::string> exact_terms = hybrid ? exact_match_terms(d, r.q) : std::vector<std::string>{};
   std::vector<Xapian::Query> extra;
   for (const auto& t : sc.id_terms) extra.emplace_back(t);
@@ -176,7 +178,7 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
     Xapian::Enquire enq(d);
     enq.set_query(with_filters(extra_q, filters));
     enq.set_weighting_scheme(Xapian::BoolWeight());
-    Xapian::MSet m = enq.get_mset(0, d.get_doccount());
+    Xapian::MSet m = bounded_mset(enq, ctx.deadline, 0, d.get_doccount());
     for (auto it = m.begin(); it != m.end(); ++it) allowed.insert(*it);
   }
   std::unordered_map<Xapian::docid, size_t> srank;
@@ -200,7 +202,12 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
     kenq.emplace(d);
     kenq->set_query(with_filters(keyword_query, filters));
     kenq->set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
-    Xapian::MSet m = kenq->get_mset(0, kFuseDepth, kFuseDepth + 1);
+    Xapian::MSet m;
+    try {
+      m = bounded_mset(*kenq, ctx.deadline, 0, kFuseDepth, kFuseDepth + 1);
+    } catch (const DeadlinePassed&) {
+      ctx.cut.insert("match");  // the vector candidates alone
+    }
     for (auto it = m.begin(); it != m.end(); ++it) {
       krank.emplace(*it, klist.size());
       klist.push_back(*it);
@@ -254,9 +261,15 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
     enq.set_query(with_filters(base, filters));
     enq.set_weighting_scheme(Xapian::BoolWeight());
     enq.add_matchspy(counter.get());
-    Xapian::MSet m = enq.get_mset(0, 0, d.get_doccount());
-    res.total = m.get_matches_estimated();
-    res.total_exact = true;
+    try {
+      Xapian::MSet m = bounded_mset(enq, ctx.deadline, 0, 0, d.get_doccount());
+      res.total = m.get_matches_estimated();
+      res.total_exact = m.get_matches_lower_bound() == m.get_matches_upper_bound();
+    } catch (const DeadlinePassed&) {
+      res.total = head.size();
+      res.total_exact = false;
+    }
+    if (ctx.deadline.passed()) ctx.cut.insert("facets");
   }
 
   // The page: from the fused head, then (deep pages) from the keyword ranking below kFuseDepth, in
@@ -268,7 +281,7 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
   if (end > head.size() && keyword_tail && kenq) {
     const uint64_t skip = offset > head.size() ? offset - head.size() : 0;
     const uint64_t need = end - std::max<uint64_t>(offset, head.size());
-    Xapian::MSet m = kenq->get_mset(kFuseDepth, static_cast<Xapian::doccount>(skip + need + in_head.size()));
+    Xapian::MSet m = bounded_mset(*kenq, ctx.deadline, kFuseDepth, static_cast<Xapian::doccount>(skip + need + in_head.size()));
     uint64_t tail_pos = 0;
     for (auto it = m.begin(); it != m.end() && page.size() < r.per_page; ++it) {
       if (in_head.count(*it)) continue;

@@ -49,6 +49,8 @@ Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, double score, cons
   h.id = h.project.id;
   h.score = score;
   h.matched_lang = h.project.lang;
+  // Past the deadline: the opening of the description, without looking for the query's words.
+  if (marked && !ctx.may_run("snippets")) marked = false;
   h.snippet = marked ? snippet_for(ctx.analyzer, h.project, terms, snippet_bytes) : std::string();
   if (h.snippet.empty() && !h.project.description.empty())
     h.snippet = make_snippet(ctx.analyzer, h.project.description, record_langs(h.project), SnippetTerms({}),

@@ -7,6 +7,7 @@
 #include "api/cursor.h"
 #include "api/facets_filters.h"
 #include "api/hits.h"
+#include "api/request_budget.h"
 #include "api/schema.h"
 
 namespace haku {
@@ -41,7 +42,22 @@ Result<SearchResult> keyword_search(SearchContext& ctx, const Xapian::Query& tex
     enq.add_matchspy(counter.get());
     check_at_least = std::max(check_at_least, d.get_doccount());
   }
-  Xapian::MSet mset = enq.get_mset(static_cast<Xapian::doccount>(offset), r.per_page, check_at_least);
+  Xapian::MSet mset;
+  try {
+    mset = bounded_mset(enq, ctx.deadline, static_cast<Xapian::doccount>(offset), r.per_page, check_at_least);
+  } catch (const DeadlinePassed&) {
+    // Abandoned at the hard deadline: no page, no facets; the total is unknown.
+    ctx.cut.insert("match");
+    res.total = 0;
+    res.total_exact = false;
+    if (explain) {
+      explain->parsed_query = q.get_description();
+      res.explain = std::move(explain);
+    }
+    return res;
+  }
+  // The time limit stopped the matcher counting beyond the page: totals and facets are short.
+  if (ctx.deadline.passed()) ctx.cut.insert(r.facets.empty() ? "match" : "facets");
   res.total = mset.get_matches_estimated();
   res.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   if (!res.total_exact) res.total = mset.get_matches_lower_bound();
@@ -53,12 +69,12 @@ Result<SearchResult> keyword_search(SearchContext& ctx, const Xapian::Query& tex
   if (offset + mset.size() < res.total && mset.size() == r.per_page)
     res.next_cursor = make_cursor(ctx.gen().name(), offset + r.per_page, r);
   res.facets = count_facets(ctx, text_query, r, counter.get());
-  if (!r.facets.empty() && !res.total_exact) {
+  if (!r.facets.empty() && !res.total_exact && ctx.may_run("match")) {
     // Not expected (the pass above checked every match); counted exactly as the API promises.
     Xapian::Enquire e2(d);
     e2.set_query(q);
     e2.set_weighting_scheme(Xapian::BoolWeight());
-    Xapian::MSet all = e2.get_mset(0, 0, d.get_doccount());
+    Xapian::MSet all = bounded_mset(e2, ctx.deadline, 0, 0, d.get_doccount());
     res.total = all.get_matches_estimated();
     res.total_exact = true;
   }

@@ -35,6 +35,8 @@ struct SearchRequest {
   uint32_t page = 1;             // 1-based
   uint32_t per_page = 10;        // 1..100
   std::string cursor;            // opaque, from SearchResult::next_cursor; overrides page
+  // How deep a result list may be read, by page or cursor: a page may end at most this far (0: 1,000,000).
+  uint64_t max_result_window = 0;
   bool explain = false;
   SearchMode mode = SearchMode::hybrid;
   bool expand = true;            // similar-word expansion (semantic layer)
@@ -81,6 +83,9 @@ struct SearchResult {
   std::vector<std::string> also_matching;  // similar words the query was expanded with (expand=true)
   std::string next_cursor;      // empty when there is no further page
   std::optional<Explain> explain;
+  // The request's time budget ran out: the stages it cut short (match, facets, semantic, snippets,
+  // similar_words, did_you_mean). Hits, totals or facets may then be incomplete.
+  std::vector<std::string> partial;
 };
 
 struct Suggestion {

@@ -5,11 +5,13 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
+#include <type_traits>
 
 #include "api/cursor.h"
 #include "api/facets_filters.h"
@@ -20,6 +22,7 @@
 #include "api/keyword_search.h"
 #include "api/more_like_this.h"
 #include "api/query_builder.h"
+#include "api/request_budget.h"
 #include "api/schema.h"
 #include "api/search_context.h"
 #include "api/suggestions.h"
@@ -48,6 +51,13 @@ bool is_structured(const std::string& q) {
 
 bool is_iso_date(const std::string& s) { return !schema::date_key(s).empty(); }
 
+constexpr uint64_t kMaxResultWindow = 1'000'000;
+
+// How far into the result list a page of `r` may end.
+uint64_t result_window(const SearchRequest& r) {
+  return r.max_result_window > 0 ? std::min(r.max_result_window, kMaxResultWindow) : kMaxResultWindow;
+}
+
 Status invalid(const std::string& param, const std::string& message) {
   return Status::error(StatusCode::invalid_argument, message, param);
 }
@@ -56,8 +66,8 @@ Status validate(const SearchRequest& r) {
   if (r.lang != "auto" && !parse_lang(r.lang)) return invalid("lang", "lang must be fi, sv, en or auto");
   if (r.per_page < 1 || r.per_page > kMaxPerPage) return invalid("per_page", "per_page must be 1..100");
   if (r.page < 1) return invalid("page", "page must be 1 or more");
-  if (static_cast<uint64_t>(r.page) * r.per_page > 1'000'000)
-    return invalid("page", "page is too deep: use cursor for deep paging");
+  if (static_cast<uint64_t>(r.page) * r.per_page > result_window(r))
+    return invalid("page", "page x per_page must be at most " + std::to_string(result_window(r)));
   for (const auto& [facet, value] : r.filters) {
     if (!schema::find_facet(facet)) return invalid("filter", "unknown facet '" + facet + "' in filter");
     if (value.empty()) return invalid("filter", "filter '" + facet + "' has no value");
@@ -73,9 +83,16 @@ Status validate(const SearchRequest& r) {
   return Status::ok();
 }
 
-// Where a page starts: the request's page, or its cursor's generation and offset.
+// Where a page starts: the request's page, or its cursor's generation and offset. A cursor is held to
+// the result window as pages are.
 Result<CursorPosition> position_of(const SearchRequest& r) {
-  if (!r.cursor.empty()) return parse_cursor(r.cursor, r);
+  if (!r.cursor.empty()) {
+    auto pos = parse_cursor(r.cursor, r);
+    if (pos && pos->offset + r.per_page > result_window(r))
+      return invalid("cursor", "the cursor's page ends beyond result " + std::to_string(result_window(r)) +
+                                   " (the deepest a result list may be read): narrow the query");
+    return pos;
+  }
   CursorPosition pos;
   pos.offset = static_cast<uint64_t>(r.page - 1) * r.per_page;
   return pos;
@@ -110,8 +127,14 @@ struct Searcher::Impl {
     if (!g) return g.status();
     std::optional<SearchContext> ctx;
     try {
-      ctx.emplace(g.value()->lend(), *analyzer);
-      return body(*ctx);
+      ctx.emplace(g.value()->lend(), *analyzer, Deadline(options.request_budget));
+      Result<T> out = body(*ctx);
+      if constexpr (std::is_same_v<T, SearchResult>) {
+        if (out) out->partial.assign(ctx->cut.begin(), ctx->cut.end());
+      }
+      return out;
+    } catch (const DeadlinePassed&) {
+      return Status::error(StatusCode::overloaded, std::string(what) + " ran out of its time budget; try a narrower query");
     } catch (const Xapian::DatabaseModifiedError&) {
       try {
         if (ctx) ctx->db.reopen();
@@ -147,6 +170,11 @@ Result<SearchResult> Searcher::Impl::search(SearchContext& ctx, const SearchRequ
   std::vector<std::string> notes;
   if (bq.fell_back) notes.push_back("query syntax error (" + bq.parse_error + "): searched as plain words");
   if (bq.query.empty()) bq = qb.build(r.q, r.lang, false);
+  // Before any match: what the query expands to is bounded (its OR form has the same terms).
+  if (const QueryTerms qt = count_query_terms(bq.query, d, kMaxQueryTerms); qt.terms > kMaxQueryTerms)
+    return invalid("q", "too many terms after expansion: q expands to more than " + std::to_string(kMaxQueryTerms) +
+                            " index terms (the forms and translations of its words, and up to " +
+                            std::to_string(kMaxWildcardTerms) + " per wildcard); use fewer words or longer wildcard prefixes");
   const SemanticIndex* sem = ctx.gen().semantic();
   const std::vector<Xapian::Query> filters = filter_queries(r, "");
   const bool may_widen = bq.words.size() > 1 && !bq.fell_back;
@@ -173,7 +201,7 @@ Result<SearchResult> Searcher::Impl::search(SearchContext& ctx, const SearchRequ
     Xapian::Query kq = bq.query;
     std::vector<ExplainTerm> similar_explain;
     std::vector<std::string> also;
-    if (r.expand && sem && r.mode != SearchMode::semantic) {
+    if (r.expand && sem && r.mode != SearchMode::semantic && ctx.may_run("similar_words")) {
       Xapian::Query sim = similar_words(ctx, *sem, bq.words, terms, &similar_explain, &also);
       if (!sim.empty()) {
         terms.insert(sim.get_unique_terms_begin(), sim.get_unique_terms_end());
@@ -207,7 +235,7 @@ Result<SearchResult> Searcher::Impl::search(SearchContext& ctx, const SearchRequ
     if (out) {
       out->also_matching = std::move(also);
       const bool keyword_empty = fused ? !any_match(d, with_filters(kq, filters)) : out->total == 0;
-      if (keyword_empty && last) out->did_you_mean = spelling(d, bq.words);
+      if (keyword_empty && last && ctx.may_run("did_you_mean")) out->did_you_mean = spelling(d, bq.words);
     }
     return out;
   };
@@ -262,6 +290,7 @@ Result<SearchResult> Searcher::search(const SearchRequest& r) {
   if (!pos) return pos.status();
   Result<SearchResult> res = impl_->run<SearchResult>(
       pos->generation, "search", [&](SearchContext& ctx) { return impl_->search(ctx, r, pos->offset); });
+  if (res && pos->offset + 2ull * r.per_page > result_window(r)) res->next_cursor.clear();  // the next page is out of reach
   if (res) res->took_ms = ms_since(t0);
   return res;
 }

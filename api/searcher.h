@@ -5,6 +5,7 @@
 // What it searches comes from a GenerationSet (api/generation_set.h): each generation's databases,
 // translations, semantic layer and facet columns are loaded once per process and shared by every
 // Searcher given the same set. A newly published generation is picked up by refresh().
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,6 +23,10 @@ struct SearcherOptions {
   // The generations the process serves, shared by its Searchers (searchd gives one to all its workers);
   // nullptr = this Searcher makes its own over index_dir.
   std::shared_ptr<GenerationSet> generations = nullptr;
+  // The time budget of one search (0: none). Past it the optional stages (semantic layer, snippets,
+  // similar words, spelling, counting beyond the page) are skipped and the result is marked partial;
+  // past twice it a match still running is abandoned (api/request_budget.h).
+  std::chrono::nanoseconds request_budget = std::chrono::seconds(5);
 };
 
 class Searcher {

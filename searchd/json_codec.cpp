@@ -165,6 +165,7 @@ Status parse_common(const QueryParams& p, SearchRequest* r, const RequestLimits&
   if (uint64_t{r->page} * r->per_page > limits.max_result_window)
     return bad("page", "page x per_page must be at most " + std::to_string(limits.max_result_window) + ", got " +
                            std::to_string(r->page) + " x " + std::to_string(r->per_page));
+  r->max_result_window = limits.max_result_window;  // the engine holds cursors to it too
   return Status::ok();
 }
 
@@ -315,6 +316,10 @@ nlohmann::json encode_search_result(const SearchResult& r) {
               {"also_matching", r.also_matching},
               {"next_cursor", nullable(r.next_cursor)}};
   if (r.explain) out["explain"] = encode_explain(*r.explain);
+  if (!r.partial.empty()) {
+    out["partial"] = true;
+    out["partial_stages"] = r.partial;
+  }
   return out;
 }
 

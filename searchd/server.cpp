@@ -349,7 +349,8 @@ struct Server::Impl {
   explicit Impl(ServerConfig c)
       : config(std::move(c)),
         generations(std::make_shared<GenerationSet>(GenerationSetOptions{.index_dir = config.index_dir})),
-        searcher_options{config.index_dir, config.data_dir, generations},
+        searcher_options{config.index_dir, config.data_dir, generations,
+                         std::chrono::milliseconds(config.search_budget_ms)},
         pool(searcher_options, config.threads),
         status(searcher_options),
         limits{config.max_query_bytes, config.max_query_words, config.max_per_page, config.max_result_window},

@@ -694,6 +694,56 @@ TEST_CASE("POST /v1/admin/reload: needs the admin key, and tries again a generat
   CHECK(after.body["documents"] == records.size());
 }
 
+TEST_CASE("issue 13, finding 2: a 1 kB wildcard flood is answered at once with 400 naming q, not a stall") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  std::vector<haku::Project> records;
+  for (char l = 'a'; l <= 'z'; ++l) {  // every one-letter wildcard expands to more than it may search
+    haku::Project p;
+    p.id = std::string("letters-") + l;
+    p.title = std::string("Letter ") + l;
+    for (int i = 0; i < 120; ++i) p.description += std::string(1, l) + "word" + std::to_string(i) + " ";
+    p.lang = "en";
+    records.push_back(p);
+  }
+  publish(index_dir, records, false);
+  auto config = config_for(index_dir);
+  config.max_query_words = 1000;  // the word limit would refuse it first: the engine's bound is tested
+  TestServer server(config);
+  auto c = server.client();
+  std::string q;
+  for (int i = 0; q.size() < 1000; ++i) {
+    if (!q.empty()) q += " OR ";
+    q += static_cast<char>('a' + i % 26);
+    q += '*';
+  }
+  auto r = get(c, "/v1/search?facets=lang&q=" + haku::url_encode(q));
+  CHECK(r.status == 400);
+  CHECK(r.body["error"]["param"] == "q");
+  CHECK(r.body["error"]["message"].get<std::string>().find("too many terms after expansion") != std::string::npos);
+  CHECK(get(c, "/healthz").status == 200);
+  auto one = get(c, "/v1/search?q=" + haku::url_encode("b*"));
+  CHECK(one.status == 200);
+  CHECK_FALSE(one.body.contains("partial"));
+}
+
+TEST_CASE("a cursor past max-result-window is 400 naming cursor; the last page within it has no cursor") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  publish(index_dir, sample_records(), false);
+  auto config = config_for(index_dir);
+  config.max_result_window = 10;
+  TestServer server(config);
+  auto c = server.client();
+  auto p1 = get(c, "/v1/search?mode=keyword&per_page=5");
+  REQUIRE(p1.status == 200);
+  REQUIRE(p1.body["next_cursor"].is_string());
+  auto p2 = get(c, "/v1/search?mode=keyword&per_page=5&cursor=" + haku::url_encode(p1.body["next_cursor"].get<std::string>()));
+  REQUIRE(p2.status == 200);
+  CHECK(p2.body["next_cursor"].is_null());
+  CHECK(get(c, "/v1/search?mode=keyword&per_page=5&page=3").body["error"]["param"] == "page");
+}
+
 TEST_CASE("codec: defaults and a full request") {
   haku::SearchRequest r;
   CHECK(haku::decode_search_request({}, &r).is_ok());

@@ -432,6 +432,13 @@ CorpusReader::~CorpusReader() = default;
 
 const ReadStats& CorpusReader::stats() const { return impl_->stats; }
 
+void CorpusReader::read_stream(std::istream& in, const std::string& name, const RecordCallback& on_record,
+                               const DiagnosticCallback& on_diagnostic) {
+  impl_->on_record = &on_record;
+  impl_->on_diagnostic = &on_diagnostic;
+  impl_->read_jsonl(in, name);
+}
+
 bool CorpusReader::read(const std::string& path, const RecordCallback& on_record,
                         const DiagnosticCallback& on_diagnostic) {
   impl_->on_record = &on_record;

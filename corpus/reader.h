@@ -4,6 +4,7 @@
 // id -> first line map used to report duplicates). Not thread-safe: one CorpusReader per thread.
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <map>
 #include <memory>
 #include <string>
@@ -63,6 +64,9 @@ class CorpusReader {
   // Calls on_record for each accepted record in input order, on_diagnostic for each rejected record and
   // warning. Returns false only when the path itself cannot be read (the reason goes to on_diagnostic).
   bool read(const std::string& path, const RecordCallback& on_record, const DiagnosticCallback& on_diagnostic);
+  // Reads JSON Lines from a stream (an exporter command's output); records are located as "name:line".
+  void read_stream(std::istream& in, const std::string& name, const RecordCallback& on_record,
+                   const DiagnosticCallback& on_diagnostic);
 
   const ReadStats& stats() const;
 

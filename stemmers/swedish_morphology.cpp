@@ -4,9 +4,10 @@
 // its API does not say where a compound's boundaries are (analyze() gives at most "pa:" of the last
 // part, since the .dic has no morphological fields) and it accepts many implausible segmentations.
 // So the split is done here, over the lexicon of the .dic file (about 150 000 entries: the words
-// and, flagged ONLYINCOMPOUND, the bound first parts such as "anti"), and Hunspell is used only for
-// what it does reliably: turning an inflected form into its stem ("högskolorna" -> "högskola",
-// "kvinnor" -> "kvinna").
+// and, flagged ONLYINCOMPOUND, the bound first parts such as "anti"), and the .aff's suffix rules are
+// applied backwards to turn an inflected form into its stem ("högskolorna" -> "högskola", "kvinnor" ->
+// "kvinna"). libhunspell itself is not called: its analyze() crashes on some compounds
+// (affix_lexicon.h).
 //
 // A word w is split as head + tail, trying the longest tail first: the tail's base form must be a
 // lexicon word of at least 3 letters and not a derivational suffix ("ning", "het" ...); the head
@@ -16,11 +17,9 @@
 // One level only: the parts are not split again.
 #include "stemmers/swedish_morphology.h"
 
-#include <hunspell/hunspell.hxx>
-
 #include <algorithm>
 #include <array>
-#include <fstream>
+#include <optional>
 
 #include "stemmers/unicode_text.h"
 
@@ -45,50 +44,28 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// Derivational endings after which a compound's first part always takes the linking -s-
+// ("förvaltning-s-", "information-s-", "säkerhet-s-", "landskap-s-").
+bool takes_linking_s(std::string_view head) {
+  for (std::string_view e : {"ing", "tion", "sion", "het", "else", "skap", "dom", "itet", "ism", "ande", "ende"})
+    if (ends_with(head, e)) return true;
+  return false;
+}
+
 size_t char_count(std::string_view s) {
   return static_cast<size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-bool file_readable(const std::string& path) { return static_cast<bool>(std::ifstream(path)); }
-
 }  // namespace
 
-SwedishMorphology::SwedishMorphology(const Paths& paths) {
-  if (!file_readable(paths.aff) || !file_readable(paths.dic)) {
-    error_ = "hunspell-sv dictionary not found (" + paths.dic + ")";
-    return;
-  }
-  std::ifstream dic(paths.dic);
-  std::string line;
-  std::getline(dic, line);  // entry count
-  while (std::getline(dic, line)) {
-    const size_t slash = line.find('/');
-    std::string word = line.substr(0, slash);
-    while (!word.empty() && (word.back() == '\r' || word.back() == ' ' || word.back() == '\t')) word.pop_back();
-    if (word.empty()) continue;
-    // Proper names and abbreviations are capitalised in the .dic; they are not compound material.
-    const std::string norm = text::normalize_word(word);
-    if (norm != word) continue;
-    const std::string flags = slash == std::string::npos ? std::string() : line.substr(slash + 1);
-    flags_[norm] += flags.empty() ? std::string(" ") : flags;
-  }
-  if (flags_.empty()) {
-    error_ = "hunspell-sv dictionary is empty (" + paths.dic + ")";
-    return;
-  }
-  hunspell_ = std::make_unique<Hunspell>(paths.aff.c_str(), paths.dic.c_str());
-}
+// Proper names and abbreviations are capitalised in the .dic; they are not compound material.
+SwedishMorphology::SwedishMorphology(const Paths& paths) : lexicon_(paths.aff, paths.dic, /*lower_case_only=*/true) {}
 
 SwedishMorphology::~SwedishMorphology() = default;
 
-bool SwedishMorphology::has_flag(const std::string& w, char flag) const {
-  const auto it = flags_.find(w);
-  return it != flags_.end() && it->second.find(flag) != std::string::npos;
-}
+bool SwedishMorphology::has_flag(const std::string& w, char flag) const { return lexicon_.has_flag(w, flag); }
 
-bool SwedishMorphology::is_lemma(const std::string& w) const {
-  return flags_.count(w) != 0 && !has_flag(w, 'Z');
-}
+bool SwedishMorphology::is_lemma(const std::string& w) const { return lexicon_.contains(w) && !has_flag(w, 'Z'); }
 
 std::string SwedishMorphology::lemma_of(const std::string& word) const {
   if (is_lemma(word)) return word;
@@ -97,28 +74,23 @@ std::string SwedishMorphology::lemma_of(const std::string& word) const {
   for (std::string_view ending : {"a", "t", "e"}) {
     if (!ends_with(word, ending)) continue;
     const std::string base = word.substr(0, word.size() - ending.size());
-    if (ends_with(base, "isk") && (is_lemma(base) || hunspell_->spell(base))) return base;
+    if (ends_with(base, "isk") && (is_lemma(base) || lexicon_.accepts(base))) return base;
   }
-  // Hunspell's stems, leaving out derivations (flag T: "arbetare" -> "arbeta", "invandrare" ->
-  // "invandra"): those are other words, and the form Hunspell accepts is a base form itself.
+  // The stems the suffix rules give, leaving out derivations (flag T: "arbetare" -> "arbeta",
+  // "invandrare" -> "invandra"): those are other words, and the derived form is a base form itself.
   bool derived_only = false;
   std::string best;  // prefer a stem the word begins with ("åtgärder" -> "åtgärd", not "åtgärda")
-  for (const std::string& analysis : hunspell_->analyze(word)) {
-    const size_t st = analysis.find("st:");
-    if (st == std::string::npos) continue;
-    const size_t st_end = analysis.find(' ', st);
-    const std::string stem = analysis.substr(st + 3, st_end == std::string::npos ? std::string::npos : st_end - st - 3);
-    const size_t fl = analysis.find("fl:");
-    if (fl != std::string::npos && analysis.find('T', fl) != std::string::npos) {
+  for (const AffixLexicon::Derivation& d : lexicon_.derivations(word)) {
+    if (d.flag == 'T') {
       derived_only = true;
       continue;
     }
-    if (!is_lemma(stem)) continue;
-    if (word.compare(0, stem.size(), stem) == 0) return stem;
-    if (best.empty()) best = stem;
+    if (!is_lemma(d.stem)) continue;
+    if (word.compare(0, d.stem.size(), d.stem) == 0) return d.stem;
+    if (best.empty()) best = d.stem;
   }
   if (!best.empty()) return best;
-  if (derived_only && hunspell_->spell(word)) return word;
+  if (derived_only) return word;
   return {};
 }
 
@@ -127,7 +99,7 @@ std::string SwedishMorphology::modifier_of(const std::string& head, bool strict)
   if (!bound && char_count(head) < kMinPartChars) return {};
   // Agent nouns drop their final e: "invandrar-" -> "invandrare", "lärar-" -> "lärare".
   if (ends_with(head, "ar") || ends_with(head, "er"))
-    if (std::string with_e = head + "e"; is_lemma(with_e) || hunspell_->spell(with_e)) return with_e;
+    if (std::string with_e = head + "e"; is_lemma(with_e) || lexicon_.accepts(with_e)) return with_e;
   // A word that may begin a compound as it is ("kurs-", "analys-", "hög-").
   if (is_lemma(head) && has_flag(head, 'X')) return head;
   // Linking -s-: "yrkes-" -> "yrke", "arbets-" -> "arbete".
@@ -152,7 +124,7 @@ std::string SwedishMorphology::modifier_of(const std::string& head, bool strict)
 
 SwedishAnalysis SwedishMorphology::analyze(std::string_view norm) const {
   SwedishAnalysis result;
-  if (!hunspell_ || norm.empty() || norm.size() > kMaxWordBytes) return result;
+  if (!lexicon_.ok() || norm.empty() || norm.size() > kMaxWordBytes) return result;
   const std::string word(norm);
   const std::string lemma = lemma_of(word);
   // A lexicon word ("konsekvens", "högskola") is split only when both parts are long and the first
@@ -160,22 +132,35 @@ SwedishAnalysis SwedishMorphology::analyze(std::string_view norm) const {
   const bool lexicalised = !lemma.empty() && is_lemma(lemma);
   const size_t min_chars = lexicalised ? kMinPartChars + 1 : kMinPartChars;
 
+  // The split at `cut`: the compound's lemma and its parts, or nothing when the two sides are not a
+  // modifier and a head.
+  auto split_at = [&](size_t cut) -> std::optional<SwedishAnalysis> {
+    if ((static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) return std::nullopt;
+    const std::string head = word.substr(0, cut);
+    const std::string tail = word.substr(cut);
+    const std::string tail_lemma = lemma_of(tail);
+    // The head of a compound must be a word that may end one (COMPOUNDEND), or an -isk adjective.
+    if (char_count(tail_lemma) < min_chars || is_suffix_word(tail_lemma)) return std::nullopt;
+    const bool in_lexicon = lexicon_.contains(tail_lemma);
+    if (in_lexicon ? !has_flag(tail_lemma, 'Y') : char_count(tail_lemma) < 5) return std::nullopt;
+    const std::string modifier = modifier_of(head, lexicalised);
+    if (modifier.empty() || (lexicalised && char_count(modifier) < min_chars)) return std::nullopt;
+    SwedishAnalysis a;
+    a.lemmas.push_back(head + tail_lemma);
+    a.parts.push_back(modifier);
+    if (tail_lemma != modifier) a.parts.push_back(tail_lemma);
+    return a;
+  };
   if (word.size() >= kMinCompoundBytes) {
     // Longest tail first; split points on code point boundaries.
     for (size_t cut = kMinPartBytes; cut + kMinPartBytes <= word.size(); ++cut) {
-      if ((static_cast<unsigned char>(word[cut]) & 0xC0) == 0x80) continue;
-      const std::string head = word.substr(0, cut);
-      const std::string tail = word.substr(cut);
-      const std::string tail_lemma = lemma_of(tail);
-      // The head of a compound must be a word that may end one (COMPOUNDEND), or an -isk adjective.
-      if (char_count(tail_lemma) < min_chars || is_suffix_word(tail_lemma)) continue;
-      const bool in_lexicon = flags_.count(tail_lemma) != 0;
-      if (in_lexicon ? !has_flag(tail_lemma, 'Y') : char_count(tail_lemma) < 5) continue;
-      const std::string modifier = modifier_of(head, lexicalised);
-      if (modifier.empty() || (lexicalised && char_count(modifier) < min_chars)) continue;
-      result.lemmas.push_back(head + tail_lemma);
-      result.parts.push_back(modifier);
-      if (tail_lemma != modifier) result.parts.push_back(tail_lemma);
+      std::optional<SwedishAnalysis> found = split_at(cut);
+      if (!found) continue;
+      // A first part ending in -ing, -tion, -het ... always takes the linking -s-: prefer
+      // "informationshantering|s|lagen" to "informationshantering|slagen" where both split.
+      if (word[cut] == 's' && takes_linking_s(word.substr(0, cut)) && cut + 1 + kMinPartBytes <= word.size())
+        if (std::optional<SwedishAnalysis> linked = split_at(cut + 1)) found = std::move(linked);
+      result = std::move(*found);
       break;
     }
   }

@@ -1,13 +1,11 @@
 #pragma once
-// Swedish lemmas and compound parts: a splitter over the hunspell-sv lexicon, with Hunspell itself
-// lemmatising inflected forms. Owns a Hunspell instance: not thread-safe, one per Analyzer.
-#include <memory>
+// Swedish lemmas and compound parts: a splitter over the hunspell-sv lexicon, whose suffix rules also
+// lemmatise inflected forms (stemmers/affix_lexicon.h). Read-only after construction.
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
-class Hunspell;
+#include "stemmers/affix_lexicon.h"
 
 namespace haku {
 
@@ -28,8 +26,8 @@ class SwedishMorphology {
   SwedishMorphology(const SwedishMorphology&) = delete;
   SwedishMorphology& operator=(const SwedishMorphology&) = delete;
 
-  bool ok() const { return hunspell_ != nullptr; }
-  const std::string& error() const { return error_; }
+  bool ok() const { return lexicon_.ok(); }
+  const std::string& error() const { return lexicon_.error(); }
 
   SwedishAnalysis analyze(std::string_view norm) const;
 
@@ -43,11 +41,10 @@ class SwedishMorphology {
   bool is_lemma(const std::string& w) const;
   bool has_flag(const std::string& w, char flag) const;
 
-  std::unique_ptr<Hunspell> hunspell_;
-  // Lexicon entries with their affix flags (all lines of a word merged). Flags used here, from
-  // sv_SE.aff: X COMPOUNDBEGIN, Y COMPOUNDEND, Z ONLYINCOMPOUND ("anti", "arbets", "läro").
-  std::unordered_map<std::string, std::string> flags_;
-  std::string error_;
+  // Lexicon entries with their affix flags (all lines of a word merged) and the suffix rules. Flags
+  // used here, from sv_SE.aff: X COMPOUNDBEGIN, Y COMPOUNDEND, Z ONLYINCOMPOUND ("anti", "arbets",
+  // "läro"), T derivations ("arbetare" from "arbeta").
+  AffixLexicon lexicon_;
 };
 
 }  // namespace haku

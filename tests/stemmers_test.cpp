@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "stemmers/affix_lexicon.h"
 #include "stemmers/analyzer.h"
 #include "stemmers/finnish_morphology.h"
 
@@ -381,4 +382,58 @@ TEST_CASE("Voikko WORDBASES parsing") {
   CHECK(haku::parse_wordbases("+työ(työ)+llisy(+nen)+ys(+ys)", "työllisyys").empty());
   CHECK(haku::parse_wordbases("", "").empty());
   CHECK(haku::parse_wordbases("+broken(", "x").empty());
+}
+
+// Regression: libhunspell 1.7's analyze() dereferenced a null pointer on these words of the Finnish
+// Statute Book (and on the part-word "xpunktsmaterial"), ending haku-indexer and haku-searchd with
+// SIGSEGV. The Swedish analysis no longer calls libhunspell; each word and every tail the compound
+// splitter tries is analysed.
+TEST_CASE("regression: Swedish words that crashed libhunspell's analyze are analysed") {
+  Analyzer a;
+  REQUIRE(a.features().swedish_compounds);
+  for (const char* w : {"indexjusteringsbestämmelser", "indexförhöjningsansvar", "fixpunktsmaterial",
+                        "xpunktsmaterial", "punktsmaterial"}) {
+    CAPTURE(w);
+    for (Lang lang : haku::kAllLangs) (void)a.derive(w, lang);
+  }
+  CHECK(texts_of(a.derive("fixpunktsmaterial", Lang::sv), TermKind::part) ==
+        std::vector<std::string>{"fixpunkt", "material"});
+  // A first part in -ing / -tion / -het takes the linking -s-: adoption|s|lagen, not adoption|slagen.
+  CHECK(texts_of(a.derive("adoptionslagen", Lang::sv), TermKind::part) == std::vector<std::string>{"adoption", "lag"});
+  CHECK(texts_of(a.derive("beskattningsvärdet", Lang::sv), TermKind::part) ==
+        std::vector<std::string>{"beskattning", "värde"});
+  // The inflected head keeps its base form: bestämmelser -> bestämmelse.
+  CHECK(texts_of(a.derive("bestämmelser", Lang::sv), TermKind::lemma) == std::vector<std::string>{"bestämmelse"});
+}
+
+TEST_CASE("the hunspell-sv suffix rules read backwards: stems, flags, conditions") {
+  haku::AffixLexicon lex("/usr/share/hunspell/sv_SE.aff", "/usr/share/hunspell/sv_SE.dic");
+  REQUIRE_MESSAGE(lex.ok(), lex.error());
+  CHECK(lex.size() > 100000);
+  auto stems = [&](const char* form) {
+    std::vector<std::string> out;
+    for (const auto& d : lex.derivations(form)) out.push_back(d.stem);
+    return out;
+  };
+  auto has = [](const std::vector<std::string>& v, const char* s) { return std::find(v.begin(), v.end(), s) != v.end(); };
+  CHECK(has(stems("högskolorna"), "högskola"));
+  CHECK(has(stems("kvinnor"), "kvinna"));
+  // "arbetare" derives from "arbeta" by the agent-noun class T.
+  bool agent = false;
+  for (const auto& d : lex.derivations("arbetare")) agent = agent || (d.stem == "arbeta" && d.flag == 'T');
+  CHECK(agent);
+  // Conditions hold: SFX B adds "nde" to a stem ending in a, "et" only to one that does not.
+  CHECK(has(stems("accepterande"), "acceptera"));
+  CHECK_FALSE(has(stems("accepteraet"), "acceptera"));
+  // A stripped ending comes back: SFX F "mel -> len" (himlen -> himmel).
+  CHECK(has(stems("himlen"), "himmel"));
+  // Compound-only forms (continuation flag Z) are not a reading of a word on its own.
+  CHECK(lex.accepts("högskola"));
+  CHECK_FALSE(lex.accepts("xpunktsmaterial"));
+  CHECK_FALSE(lex.accepts(""));
+  CHECK(lex.derivations("").empty());
+
+  haku::AffixLexicon missing("/nonexistent.aff", "/nonexistent.dic");
+  CHECK_FALSE(missing.ok());
+  CHECK(missing.error().find("/nonexistent.aff") != std::string::npos);
 }

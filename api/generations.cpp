@@ -3,7 +3,9 @@
 #include "api/generations.h"
 
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,6 +113,80 @@ Status sync_tree(const std::string& path) {
   }
   if (ec) return Status::error(StatusCode::io_error, "walk " + path + ": " + ec.message());
   return fsync_path(path, true);
+}
+
+namespace {
+Status clone_or_copy(const fs::path& from, const fs::path& to) {
+  int in = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return errno_status("open " + from.string());
+  struct stat st {};
+  if (::fstat(in, &st) != 0) {
+    Status s = errno_status("stat " + from.string());
+    ::close(in);
+    return s;
+  }
+  int out = ::open(to.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777);
+  if (out < 0) {
+    Status s = errno_status("create " + to.string());
+    ::close(in);
+    return s;
+  }
+  Status result = Status::ok();
+  if (::ioctl(out, FICLONE, in) != 0) {  // no shared blocks here: copy in the kernel
+    bool in_kernel = true;
+    off_t left = st.st_size;
+    while (left > 0) {
+      ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, static_cast<size_t>(left), 0);
+      if (n > 0) {
+        left -= n;
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else if (n < 0 && left == st.st_size && (errno == EXDEV || errno == ENOSYS || errno == EINVAL || errno == EOPNOTSUPP)) {
+        in_kernel = false;
+        break;
+      } else {
+        if (n < 0) result = errno_status("copy " + from.string() + " -> " + to.string());
+        break;  // n == 0: the file shrank while being copied
+      }
+    }
+    if (!in_kernel) {
+      char buf[1 << 16];
+      for (;;) {
+        ssize_t r = ::read(in, buf, sizeof buf);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) result = errno_status("read " + from.string());
+        if (r <= 0) break;
+        if (::write(out, buf, static_cast<size_t>(r)) != r) {
+          result = errno_status("write " + to.string());
+          break;
+        }
+      }
+    }
+  }
+  ::close(in);
+  if (::close(out) != 0 && result) result = errno_status("close " + to.string());
+  return result;
+}
+}  // namespace
+
+Status copy_tree(const std::string& from, const std::string& to) {
+  std::error_code ec;
+  if (fs::is_regular_file(from, ec)) return clone_or_copy(from, to);
+  fs::create_directory(to, ec);
+  if (ec) return Status::error(StatusCode::io_error, "cannot create " + to + ": " + ec.message());
+  for (const auto& e : fs::directory_iterator(from, ec)) {
+    const fs::path target = fs::path(to) / e.path().filename();
+    if (e.is_symlink(ec)) {
+      fs::copy_symlink(e.path(), target, ec);
+      if (ec) return Status::error(StatusCode::io_error, "cannot copy " + e.path().string() + ": " + ec.message());
+    } else if (e.is_directory(ec)) {
+      if (Status s = copy_tree(e.path().string(), target.string()); !s) return s;
+    } else if (Status s = clone_or_copy(e.path(), target); !s) {
+      return s;
+    }
+  }
+  if (ec) return Status::error(StatusCode::io_error, "cannot list " + from + ": " + ec.message());
+  return Status::ok();
 }
 
 std::string utc_now() {

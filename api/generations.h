@@ -62,6 +62,10 @@ uint64_t disk_size(const std::string& path);
 // fsyncs every file under a folder and the folder itself.
 Status sync_tree(const std::string& path);
 
+// Copies a file or a folder tree to `to` (which must not exist): each file is cloned where the file
+// system can share its blocks (btrfs, XFS: FICLONE), else copied in the kernel (copy_file_range).
+Status copy_tree(const std::string& from, const std::string& to);
+
 // UTC now as ISO 8601, and back to seconds since the epoch (-1 when not such a time).
 std::string utc_now();
 int64_t parse_utc(const std::string& iso);

@@ -502,10 +502,10 @@ struct IndexWriter::Impl {
   // Copies the published generation's database into the new generation (once) and opens it for writing.
   Status copy_base() {
     if (copied) return Status::ok();
-    std::error_code ec;
-    fs::copy(fs::path(options.index_dir) / base / "xapian", fs::path(gen_dir()) / "xapian",
-             fs::copy_options::recursive, ec);
-    if (ec) return Status::error(StatusCode::io_error, "cannot copy generation " + base + ": " + ec.message());
+    if (Status s = generations::copy_tree(generations::database_path(options.index_dir, base),
+                                          generations::database_path(options.index_dir, gen));
+        !s)
+      return Status::error(StatusCode::io_error, "cannot copy generation " + base + ": " + s.message());
     copied = true;
     return open_db(gen, Xapian::DB_OPEN);
   }
@@ -769,14 +769,16 @@ Status IndexWriter::begin_update() {
   impl_->in_place = false;
   if (Status s = impl_->create_generation(generations::new_name(), "update"); !s) return s;
   std::error_code ec;
+  Status copied = Status::ok();
   for (const auto& e : fs::directory_iterator(fs::path(dir) / cur, ec)) {
     if (e.path().filename() == "manifest.txt") continue;
-    fs::copy(e.path(), fs::path(impl_->gen_dir()) / e.path().filename(), fs::copy_options::recursive, ec);
-    if (ec) break;
+    copied = generations::copy_tree(e.path().string(), (fs::path(impl_->gen_dir()) / e.path().filename()).string());
+    if (!copied) break;
   }
-  if (ec) {
+  if (ec || !copied) {
+    const std::string why = ec ? ec.message() : copied.message();
     fs::remove_all(impl_->gen_dir(), ec);
-    return Status::error(StatusCode::io_error, "cannot copy generation " + cur + ": " + ec.message());
+    return Status::error(StatusCode::io_error, "cannot copy generation " + cur + ": " + why);
   }
   return impl_->open_db(impl_->gen, Xapian::DB_OPEN);
 }

@@ -594,6 +594,28 @@ struct IndexWriter::Impl {
     }
   }
 
+  // The gate's check of the document count against the published generation's (report.previous_documents).
+  void check_shrink(uint64_t documents, const std::string& previous, Reasons* reasons) const {
+    if (report.previous_documents == 0 || documents == 0) return;
+    const double floor = double(report.previous_documents) * (1.0 - options.gate.max_shrink);
+    if (double(documents) >= floor) return;
+    const double drop = 1.0 - double(documents) / double(report.previous_documents);
+    reasons->emplace_back(std::to_string(documents) + " documents, " + percent(drop) + " fewer than the " +
+                              std::to_string(report.previous_documents) + " of " + previous +
+                              " (more than --max-shrink " + percent(options.gate.max_shrink) + ")",
+                          "max-shrink");
+  }
+
+  // The document count a build or sync will publish, known before merging or deleting anything: the
+  // distinct ids given (a build), the published and added records the source still has (a sync).
+  std::optional<uint64_t> projected_documents() const {
+    if (!shards.empty()) return shard_ids.size();
+    if (kind != "sync") return std::nullopt;
+    uint64_t n = 0;
+    for (const auto& [id, k] : known) n += k.seen ? 1 : 0;
+    return n;
+  }
+
   static std::string one_line(const Reasons& reasons, std::string* param) {
     std::string out;
     for (const auto& [why, option] : reasons) {
@@ -621,16 +643,7 @@ struct IndexWriter::Impl {
     }
     if (whole && report.documents == 0 && (!has_source || source.accepted > 0))
       reasons.emplace_back("the new generation is empty", "source");
-    if (whole && report.previous_documents > 0 && report.documents > 0) {
-      const double floor = double(report.previous_documents) * (1.0 - gate.max_shrink);
-      if (double(report.documents) < floor) {
-        const double drop = 1.0 - double(report.documents) / double(report.previous_documents);
-        reasons.emplace_back(std::to_string(report.documents) + " documents, " + percent(drop) + " fewer than the " +
-                                 std::to_string(report.previous_documents) + " of " + previous +
-                                 " (more than --max-shrink " + percent(gate.max_shrink) + ")",
-                             "max-shrink");
-      }
-    }
+    if (whole) check_shrink(report.documents, previous, &reasons);
     if (!gate.queries_path.empty() && reasons.empty()) {
       auto queries = load_reference_queries(gate.queries_path);
       if (!queries) {
@@ -890,6 +903,26 @@ Status IndexWriter::publish() {
   const std::string previous = generations::current(dir);
   im.report.previous = previous == im.gen ? im.base : previous;
   im.report.generation = im.gen;
+  // A source that failed, gave nothing or rejected too much, and a build or sync that would shrink too
+  // much, are refused before any deleting, merging or training.
+  {
+    std::string param;
+    Impl::Reasons reasons;
+    im.check_source(&reasons);
+    im.report.previous_documents = im.published_documents(im.report.previous);
+    const auto projected = im.projected_documents();
+    if (projected) im.check_shrink(*projected, im.report.previous, &reasons);
+    const std::string why = Impl::one_line(reasons, &param);
+    if (!why.empty() && !im.options.gate.force && !im.in_place) {
+      if (projected) im.report.documents = *projected;
+      im.report.build_seconds = seconds_since(im.started);
+      im.report.verdict = "refused";
+      im.report.reason = why;
+      im.emit(im.event("refused").add("reason", why));
+      im.discard();
+      return Status::error(StatusCode::invalid_argument, "refused: " + why, param);
+    }
+  }
   try {
     if (im.kind == "sync")
       if (Status s = im.sync_deletions(); !s) return s;
@@ -900,22 +933,6 @@ Status IndexWriter::publish() {
   im.report.changed = im.n_changed;
   im.report.deleted = im.n_deleted;
   im.report.unchanged = im.n_unchanged;
-  // A source that failed, gave nothing or rejected too much is refused before any merging or training.
-  {
-    std::string param;
-    Impl::Reasons reasons;
-    im.check_source(&reasons);
-    const std::string why = Impl::one_line(reasons, &param);
-    if (!why.empty() && !im.options.gate.force && !im.in_place) {
-      im.report.previous_documents = im.published_documents(im.report.previous);
-      im.report.build_seconds = seconds_since(im.started);
-      im.report.verdict = "refused";
-      im.report.reason = why;
-      im.emit(im.event("refused").add("reason", why));
-      im.discard();
-      return Status::error(StatusCode::invalid_argument, "refused: " + why, param);
-    }
-  }
   if (im.kind == "sync" && !im.copied) {
     // Nothing to apply: the published generation already holds exactly what the source has.
     im.report.documents = im.report.previous_documents = im.published_documents(previous);

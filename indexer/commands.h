@@ -1,5 +1,6 @@
 #pragma once
-// haku-indexer's commands, one function each, returning the process's exit code (options.h).
+// haku-indexer's commands, one function each, returning the process's exit code (options.h). Each is
+// called once per process, from main (not thread-safe).
 #include "indexer/options.h"
 
 namespace haku::indexer {

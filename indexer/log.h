@@ -1,5 +1,6 @@
 #pragma once
-// haku-indexer's log: one key=value line per event on stderr (api/log_event.h), written whole.
+// haku-indexer's log: one key=value line per event on stderr (api/log_event.h), written whole with one
+// fwrite, so lines from the writer's callbacks and the main thread never interleave (thread-safe).
 #include <cstdio>
 
 #include "api/log_event.h"

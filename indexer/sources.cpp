@@ -234,10 +234,9 @@ SourceResult read_sources(const Options& o, const std::function<Status(const Pro
   if (!result.failure.empty()) read.add("failure", result.failure);
   log_event(read);
   if (result.stats.rejected > 0) {
-    log_event(LogEvent("rejected")
-                  .add("count", result.stats.rejected)
-                  .add("rate", double(result.stats.rejected) / double(std::max<uint64_t>(result.stats.read, 1)))
-                  .add("rejects", ro.rejects_path));
+    char rate[32];
+    std::snprintf(rate, sizeof rate, "%.4f", double(result.stats.rejected) / double(std::max<uint64_t>(result.stats.read, 1)));
+    log_event(LogEvent("rejected").add("count", result.stats.rejected).add("rate", rate).add("rejects", ro.rejects_path));
   }
   return result;
 }

@@ -353,6 +353,9 @@ struct IndexWriter::Impl {
     so.gen_dir = gen_dir;
     std::string cur = generations::current(dir);
     if (!cur.empty() && cur != gen) so.previous_gen_dir = (fs::path(dir) / cur).string();
+    // Updates and syncs keep the previous model while little has changed (api/semantic.h).
+    if (kind != "build" && !so.previous_gen_dir.empty())
+      so.changed_records = std::max<uint64_t>(1, n_added + n_changed + n_deleted);
     if (Status s = build_semantic_layer(so, *analyzer, &semantic); !s) {
       remove_semantic_layer(gen_dir);
       semantic = {};

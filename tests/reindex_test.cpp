@@ -521,6 +521,48 @@ TEST_CASE("sync falls back to a full build when the published generation was ana
   CHECK(why == "the published generation is keyword-only");
 }
 
+TEST_CASE("a sync keeps the previous semantic model while few records changed, and retrains past the bound") {
+  TempDir dir;
+  WriterOptions full;
+  full.index_dir = dir.path;
+  full.threads = 1;
+  std::vector<Project> records;
+  const char* topics[] = {"youth employment and training", "migrant integration courses", "digital skills for seniors",
+                          "harbour cranes and logistics"};
+  for (int i = 0; i < 40; ++i)
+    records.push_back(record("s" + std::to_string(i), std::string("Project on ") + topics[i % 4],
+                             std::string("The project supports ") + topics[(i + 1) % 4] + " in the region, part " +
+                                 std::to_string(i),
+                             "en"));
+  auto lines_of = [&](Mode mode) {
+    auto w = IndexWriter::open(full);
+    REQUIRE(w.is_ok());
+    REQUIRE((mode == Mode::build ? w.value()->begin_build() : w.value()->begin_sync()).is_ok());
+    for (const auto& p : records) REQUIRE(w.value()->add(p).is_ok());
+    w.value()->set_source(accepted_all(records));
+    Status s = w.value()->publish();
+    REQUIRE_MESSAGE(s.is_ok(), s.message());
+    std::string all;
+    for (const auto& l : w.value()->report_lines()) all += l + "\n";
+    return all;
+  };
+  CHECK(lines_of(Mode::build).find("trained in") != std::string::npos);
+  records[0].description = "The project now supports beekeeping";
+  const std::string kept = lines_of(Mode::sync);
+  CHECK_MESSAGE(kept.find("model of the previous generation kept (1 records changed") != std::string::npos, kept);
+  // The generation answers on both sides: the changed record by its new word, records by meaning.
+  auto s = open_searcher(dir.path);
+  SearchRequest r;
+  r.q = "beekeeping";
+  CHECK(ids_of(must_search(*s, r)) == std::vector<std::string>{"s0"});
+  r.q = "migrant integration";
+  r.mode = SearchMode::semantic;
+  CHECK(!must_search(*s, r).hits.empty());
+  for (int i = 0; i < 5; ++i) records[i + 1].title += " revised";  // 5 more: 6 of 40 since training
+  const std::string retrained = lines_of(Mode::sync);
+  CHECK_MESSAGE(retrained.find("trained in") != std::string::npos, retrained);
+}
+
 // ---- the spelling table --------------------------------------------------------------------------
 
 TEST_CASE("regression: deleted and replaced records' words leave the spelling suggestions") {

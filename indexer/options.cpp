@@ -27,7 +27,7 @@ Commands:
                                               reference queries find their ids
   compact  --index-dir DIR                    compact the published generation into a new one
 
-Sources (build, sync, update; any mix, read in order):
+Sources (build, sync, update; several of each: files and folders are read first, then commands):
   --source PATH       a .jsonl or .csv file, or a folder of them
   --source-cmd 'CMD'  run CMD with /bin/sh; its stdout is read as JSON Lines, its stderr passed through;
                       a command that fails (non-zero exit, signal) or prints nothing refuses the publish

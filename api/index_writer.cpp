@@ -2,11 +2,11 @@
 #include "api/index_writer.h"
 
 #include <signal.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -249,7 +249,8 @@ Status add_spellings(std::vector<std::unique_ptr<ShardWorker>>& shards, const Sp
     if (!e.empty()) return Status::error(StatusCode::io_error, e);
   return Status::ok();
 }
-// Counts a Xapian compaction's tables; the crash tests stop a build in the middle of its merge.
+// Hears of a Xapian compaction's progress table by table: the crash tests stop a build in the middle
+// of its merge there.
 class MergeProgress : public Xapian::Compactor {
  public:
   void set_status(const std::string& table, const std::string& status) override {

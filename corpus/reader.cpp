@@ -726,6 +726,24 @@ CorpusReader::~CorpusReader() = default;
 const ReadStats& CorpusReader::stats() const { return impl_->stats; }
 const std::vector<FileStats>& CorpusReader::file_stats() const { return impl_->files; }
 
+void CorpusReader::read_stream(std::istream& in, const std::string& name, const RecordCallback& on_record,
+                               const DiagnosticCallback& on_diagnostic) {
+  impl_->on_record = &on_record;
+  impl_->on_diagnostic = &on_diagnostic;
+  impl_->mapping = nullptr;
+  impl_->files.push_back({name, {}});
+  std::string first;
+  uint64_t line = 0;
+  while (std::getline(in, first)) {
+    ++line;
+    if (!first.empty() && first.back() == '\r') first.pop_back();
+    if (line == 1 && first.starts_with("\xEF\xBB\xBF")) first.erase(0, 3);
+    if (!trim(first).empty()) break;
+  }
+  if (trim(first).empty()) return;  // nothing was printed
+  impl_->read_jsonl(in, name, first, line);
+}
+
 bool CorpusReader::read(const std::string& path, const RecordCallback& on_record,
                         const DiagnosticCallback& on_diagnostic, const Mapping* mapping) {
   impl_->on_record = &on_record;

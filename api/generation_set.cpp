@@ -361,9 +361,13 @@ void GenerationSet::report_failure(const Generation& generation, const std::stri
     m.since_unix = std::time(nullptr);
     m.log("level=error event=generation_failed generation=" + failed_name + " served=true what=" + log_value(what));
   }
-  // Serve the newest other retained generation that opens and answers the probe.
+  // Serve the newest other retained good generation that opens and answers the probe.
   std::lock_guard<std::mutex> load_lock(m.load_mu);
-  std::vector<std::string> names = generations::list(m.options.index_dir);
+  // Only generations that have been served (or predate manifests): never a build still running, an
+  // abandoned one or one the publish gate refused.
+  std::vector<std::string> names;
+  for (const auto& g : generations::describe(m.options.index_dir))
+    if (g.good()) names.push_back(g.name);
   for (auto it = names.rbegin(); it != names.rend(); ++it) {
     {
       std::lock_guard<std::mutex> lock(m.mu);

@@ -68,8 +68,9 @@ class GenerationSet {
   // invalid_argument (param "cursor") when it is gone.
   Result<std::shared_ptr<const Generation>> find(const std::string& name);
   // A request found `generation` damaged (a Xapian database error other than a concurrent update):
-  // logs it once, and serves the newest other retained generation that opens and answers the probe;
-  // with none, the set stays on the damaged one and reports that it cannot serve.
+  // logs it once, and serves the newest other good generation (published or legacy: api/generations.h)
+  // that opens and answers the probe; with none, the set stays on the damaged one and reports that it
+  // cannot serve.
   void report_failure(const Generation& generation, const std::string& what);
 
  private:

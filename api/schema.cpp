@@ -107,6 +107,17 @@ std::string label_language(std::string_view ui_lang, std::string_view query_lang
   return "en";
 }
 
+std::string content_hash(const Project& p) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : project_to_json(p)) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
 std::string date_key(std::string_view iso) {
   if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return {};
   std::string k;

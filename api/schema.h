@@ -12,7 +12,8 @@
 
 namespace haku::schema {
 
-inline constexpr int kSchemaVersion = 1;
+// 2: value slot kSlotContentHash (incremental builds compare it with the source's records).
+inline constexpr int kSchemaVersion = 2;
 
 // Term prefixes. Free-text terms: a prefix of upper-case letters, then a normalised (lower-case) word.
 inline constexpr std::string_view kId = "Q";          // Q<id>: unique id term (id as given)
@@ -38,6 +39,7 @@ enum Slot : unsigned {
   kSlotEnd = 1,         // "YYYYMMDD"
   kSlotBudget = 2,      // Xapian::sortable_serialise(total_budget_eur)
   kSlotEu = 3,          // Xapian::sortable_serialise(eu_contribution_eur)
+  kSlotContentHash = 4,  // content_hash() of the record as read, before analysis (16 hex digits)
   kSlotFacetBase = 10,  // kSlotFacetBase + facet index: display values joined by kFacetSeparator
 };
 inline constexpr char kFacetSeparator = '\x1f';
@@ -74,6 +76,11 @@ inline constexpr unsigned kWdfLemma = 2;
 inline constexpr unsigned kWdfPart = 1;
 inline constexpr unsigned kWdfFolded = 1;
 inline constexpr unsigned kTitleBoost = 3;  // multiplies the title's increments
+
+// The record's content hash: 64-bit FNV-1a of its canonical JSON (project_to_json) as the source gave it,
+// before language detection fills in `lang`; 16 lower-case hex digits. An incremental build reindexes a
+// record when its hash differs from the published one's.
+std::string content_hash(const Project& p);
 
 // "2021-11-01" -> "20211101"; "" when not an ISO date.
 std::string date_key(std::string_view iso);

@@ -38,6 +38,18 @@ std::string format_counts(const FileStats& f) {
 
 namespace {
 
+// Reads up to the first line that is not blank (CR and a leading BOM removed) into *first, counting
+// lines in *line. False when there is none: the input is empty.
+bool first_content_line(std::istream& in, std::string* first, uint64_t* line) {
+  while (std::getline(in, *first)) {
+    ++*line;
+    if (!first->empty() && first->back() == '\r') first->pop_back();
+    if (*line == 1 && first->starts_with("\xEF\xBB\xBF")) first->erase(0, 3);
+    if (!trim(*first).empty()) return true;
+  }
+  return false;
+}
+
 namespace fs = std::filesystem;
 
 // Kohesio's project export and project-page labels (lower case) -> record keys. See FORMATS.md.
@@ -692,13 +704,7 @@ struct CorpusReader::Impl {
     // The first non-blank line decides the format (unless the mapping names it).
     std::string first;
     uint64_t line = 0;
-    while (std::getline(in, first)) {
-      ++line;
-      if (!first.empty() && first.back() == '\r') first.pop_back();
-      if (line == 1 && first.starts_with("\xEF\xBB\xBF")) first.erase(0, 3);
-      if (!trim(first).empty()) break;
-    }
-    if (trim(first).empty()) {
+    if (!first_content_line(in, &first, &line)) {
       if (gz && !gz->error().empty()) warn({name, 0}, "", gz->error());
       return true;  // an empty file
     }
@@ -725,6 +731,18 @@ CorpusReader::~CorpusReader() = default;
 
 const ReadStats& CorpusReader::stats() const { return impl_->stats; }
 const std::vector<FileStats>& CorpusReader::file_stats() const { return impl_->files; }
+
+void CorpusReader::read_stream(std::istream& in, const std::string& name, const RecordCallback& on_record,
+                               const DiagnosticCallback& on_diagnostic) {
+  impl_->on_record = &on_record;
+  impl_->on_diagnostic = &on_diagnostic;
+  impl_->mapping = nullptr;
+  impl_->files.push_back({name, {}});
+  std::string first;
+  uint64_t line = 0;
+  if (!first_content_line(in, &first, &line)) return;  // nothing was printed
+  impl_->read_jsonl(in, name, first, line);
+}
 
 bool CorpusReader::read(const std::string& path, const RecordCallback& on_record,
                         const DiagnosticCallback& on_diagnostic, const Mapping* mapping) {

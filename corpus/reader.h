@@ -5,6 +5,7 @@
 // id -> first line map used to report duplicates). Not thread-safe: one CorpusReader per thread.
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <map>
 #include <memory>
 #include <string>
@@ -86,6 +87,9 @@ class CorpusReader {
   // on_diagnostic).
   bool read(const std::string& path, const RecordCallback& on_record, const DiagnosticCallback& on_diagnostic,
             const Mapping* mapping = nullptr);
+  // Reads JSON Lines from a stream (an exporter command's output); records are located as "name:line".
+  void read_stream(std::istream& in, const std::string& name, const RecordCallback& on_record,
+                   const DiagnosticCallback& on_diagnostic);
 
   const ReadStats& stats() const;            // over every file read so far
   const std::vector<FileStats>& file_stats() const;

@@ -243,6 +243,7 @@ JSON
 mapped=$tmp/mapped-index
 rc=0
 "$indexer" build --source "$tmp/projects.csv" --mapping "$tmp/projects-mapping.json" --index-dir "$mapped" \
+  --max-reject-rate 0.5 \
   --keyword-only >"$tmp/mapped.out" 2>"$tmp/mapped.err" || rc=$?
 check "haku-indexer build --mapping exit 0" test "$rc" = 0
 check "--mapping: the file's counts" grep -qx "$tmp/projects.csv: read 3, accepted 2 (repaired 0, warned 0), rejected 1" "$tmp/mapped.out"

@@ -5,9 +5,8 @@
 
 namespace haku {
 
-namespace {
-std::string quoted(const std::string& v) {
-  if (!v.empty() && v.find_first_of(" \"=\\\n\r\t") == std::string::npos) return v;
+std::string log_value(std::string_view v) {
+  if (!v.empty() && v.find_first_of(" \"=\\\n\r\t") == std::string_view::npos) return std::string(v);
   std::string out = "\"";
   for (char c : v) {
     if (c == '"' || c == '\\') {
@@ -22,7 +21,6 @@ std::string quoted(const std::string& v) {
   out += '"';
   return out;
 }
-}  // namespace
 
 LogEvent& LogEvent::add(std::string key, std::string value) {
   fields.emplace_back(std::move(key), std::move(value));
@@ -44,12 +42,12 @@ std::string LogEvent::get(const std::string& key) const {
 }
 
 std::string LogEvent::line() const {
-  std::string out = "event=" + quoted(name);
+  std::string out = "event=" + log_value(name);
   for (const auto& [k, v] : fields) {
     out += ' ';
     out += k;
     out += '=';
-    out += quoted(v);
+    out += log_value(v);
   }
   return out;
 }

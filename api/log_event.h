@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,6 +26,10 @@ struct LogEvent {
   // characters become spaces, so an event is always one line.
   std::string line() const;
 };
+
+// A value as it goes into a key=value line: as is, or double-quoted (quotes and backslashes escaped,
+// control characters made spaces) when it holds spaces, quotes, '=' or control characters.
+std::string log_value(std::string_view v);
 
 using EventSink = std::function<void(const LogEvent&)>;
 

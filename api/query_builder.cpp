@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "api/cross_lingual.h"
+#include "api/request_budget.h"
 #include "api/schema.h"
 
 namespace haku {
@@ -173,6 +174,8 @@ BuiltQuery QueryBuilder::build(const std::string& text, const std::string& lang,
   Xapian::QueryParser qp;
   qp.set_database(db_);
   qp.set_stemming_strategy(Xapian::QueryParser::STEM_NONE);
+  // A wildcard searches its most frequent terms only (api/request_budget.h).
+  qp.set_max_expansion(kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
   qp.set_default_op(all_words ? Xapian::Query::OP_AND : Xapian::Query::OP_OR);
   qp.add_prefix("title", std::string(schema::kTitle));
   qp.add_prefix("implementer", std::string(schema::kImplementer));

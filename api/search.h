@@ -35,6 +35,8 @@ struct SearchRequest {
   uint32_t page = 1;             // 1-based
   uint32_t per_page = 10;        // 1..100
   std::string cursor;            // opaque, from SearchResult::next_cursor; overrides page
+  // How deep a result list may be read, by page or cursor: a page may end at most this far (0: 1,000,000).
+  uint64_t max_result_window = 0;
   bool explain = false;
   SearchMode mode = SearchMode::hybrid;
   bool expand = true;            // similar-word expansion (semantic layer)
@@ -81,6 +83,9 @@ struct SearchResult {
   std::vector<std::string> also_matching;  // similar words the query was expanded with (expand=true)
   std::string next_cursor;      // empty when there is no further page
   std::optional<Explain> explain;
+  // The request's time budget ran out: the stages it cut short (match, facets, semantic, snippets,
+  // similar_words, did_you_mean). Hits, totals or facets may then be incomplete.
+  std::vector<std::string> partial;
 };
 
 struct Suggestion {
@@ -90,6 +95,14 @@ struct Suggestion {
 };
 
 struct IndexInfo {
+  // Serving state: "ready"; "degraded" (the published generation was refused or found damaged, and an
+  // older one is served); "failing" (the served generation is damaged and nothing else could be
+  // loaded: searches may fail).
+  std::string status = "ready";
+  std::string published;       // what DIR/current names (may differ from `generation` when degraded)
+  std::string refused;         // not ready: the generation refused or found damaged
+  std::string reason;          // ... and why, in words for the public (the log has the details)
+  int64_t since_unix = 0;      // not ready: since when
   std::string generation;      // e.g. "gen-20261126T001500Z-0001"
   uint64_t documents = 0;
   uint64_t terms = 0;

@@ -32,6 +32,7 @@ struct ServerConfig {
 
   // Admission and fairness.
   unsigned admission_wait_ms = 2000;         // longest wait for a free Searcher (then 503 + Retry-After)
+  unsigned search_budget_ms = 5000;          // time budget of one search: then partial; 0 = none
   unsigned max_searches_per_client = 0;      // concurrent Searcher requests per client; 0 = threads - 1, >= 1
   unsigned rate_limit = 50;                  // requests a second per client (token bucket); 0 = off
   unsigned rate_burst = 200;                 // bucket size

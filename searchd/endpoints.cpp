@@ -46,6 +46,16 @@ ApiReply list_facets(Searcher& searcher, const QueryParams& params) {
 
 ApiReply index_status(Searcher& searcher) { return index_status(searcher.info()); }
 
-ApiReply index_status(const IndexInfo& info) { return {200, encode_index_info(info)}; }
+ApiReply reload_index(GenerationSet& generations) {
+  auto state = generations.reload();
+  if (!state) return error_reply(state.status());
+  return {200, encode_generation_state(*state)};
+}
+
+// 200 while searches can be answered, also when degraded (an older generation is served: the body
+// says so); 503 when the served generation is damaged and nothing else could be loaded.
+ApiReply index_status(const IndexInfo& info) {
+  return {info.status == "failing" ? 503 : 200, encode_index_info(info)};
+}
 
 }  // namespace haku

@@ -4,6 +4,7 @@
 // thread-safe: one caller per Searcher at a time).
 #include <string>
 
+#include "api/generation_set.h"
 #include "api/searcher.h"
 #include "searchd/json_codec.h"
 
@@ -17,6 +18,9 @@ ApiReply suggest(Searcher& searcher, const QueryParams& params, const RequestLim
 ApiReply list_facets(Searcher& searcher, const QueryParams& params);
 ApiReply index_status(Searcher& searcher);
 ApiReply index_status(const IndexInfo& info);
+// POST /v1/admin/reload: checks DIR/current now, trying again a generation refused before, and answers
+// what is served afterwards (GenerationSet::reload). Thread-safe (the set is).
+ApiReply reload_index(GenerationSet& generations);
 
 // A reply for an engine failure (also used when no Searcher can be opened).
 ApiReply error_reply(const Status& status);

@@ -165,6 +165,7 @@ Status parse_common(const QueryParams& p, SearchRequest* r, const RequestLimits&
   if (uint64_t{r->page} * r->per_page > limits.max_result_window)
     return bad("page", "page x per_page must be at most " + std::to_string(limits.max_result_window) + ", got " +
                            std::to_string(r->page) + " x " + std::to_string(r->per_page));
+  r->max_result_window = limits.max_result_window;  // the engine holds cursors to it too
   return Status::ok();
 }
 
@@ -315,6 +316,10 @@ nlohmann::json encode_search_result(const SearchResult& r) {
               {"also_matching", r.also_matching},
               {"next_cursor", nullable(r.next_cursor)}};
   if (r.explain) out["explain"] = encode_explain(*r.explain);
+  if (!r.partial.empty()) {
+    out["partial"] = true;
+    out["partial_stages"] = r.partial;
+  }
   return out;
 }
 
@@ -340,9 +345,22 @@ nlohmann::json encode_facets(const std::vector<std::pair<std::string, std::vecto
 }
 
 nlohmann::json encode_index_info(const IndexInfo& info) {
-  return {{"status", "ready"},          {"generation", info.generation}, {"documents", info.documents},
-          {"terms", info.terms},        {"size_bytes", info.size_bytes}, {"per_language", info.per_language},
-          {"features", info.features},  {"notes", info.notes}};
+  json out = {{"status", info.status},   {"generation", info.generation}, {"documents", info.documents},
+              {"terms", info.terms},     {"size_bytes", info.size_bytes}, {"per_language", info.per_language},
+              {"features", info.features}, {"notes", info.notes}};
+  if (info.status != "ready")
+    out["degraded"] = {{"published", info.published}, {"refused", info.refused}, {"reason", info.reason},
+                       {"since_unix", info.since_unix}};
+  return out;
+}
+
+nlohmann::json encode_generation_state(const GenerationState& s) {
+  const char* status = !s.serving ? "failing" : s.degraded ? "degraded" : "ready";
+  json out = {{"status", status},   {"served", s.served},     {"published", s.published},
+              {"loads", s.loads},   {"refusals", s.refusals}};
+  if (s.degraded || !s.serving)
+    out["degraded"] = {{"refused", s.refused}, {"damaged", s.damaged}, {"reason", s.reason}, {"since_unix", s.since_unix}};
+  return out;
 }
 
 int http_status_for(StatusCode code) {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api/generation_set.h"
 #include "api/search.h"
 #include "api/status.h"
 #include "corpus/project.h"
@@ -55,6 +56,9 @@ nlohmann::json encode_project(const Project& project);
 nlohmann::json encode_suggestions(const std::vector<Suggestion>& suggestions);
 nlohmann::json encode_facets(const std::vector<std::pair<std::string, std::vector<FacetCount>>>& facets);
 nlohmann::json encode_index_info(const IndexInfo& info);
+// What the admin reload answers: the served and the published generation, the serving state, and
+// (degraded or failing) which generation was refused and the engine's reason (admins only).
+nlohmann::json encode_generation_state(const GenerationState& state);
 
 // Errors: the one table. Every engine code maps to an HTTP status and a stable API error code.
 int http_status_for(StatusCode code);

@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "api/generation_set.h"
 #include "api/generations.h"
 #include "api/log_event.h"
 #include "api/searcher.h"
@@ -108,13 +109,14 @@ class SearcherPool {
 // generation or kTtl has passed (an update in place). Thread-safe.
 class IndexStatus {
  public:
-  IndexStatus(const SearcherOptions& options) : index_dir_(options.index_dir), pool_(options, 1) {}
+  IndexStatus(const SearcherOptions& options)
+      : index_dir_(options.index_dir), generations_(options.generations), pool_(options, 1) {}
 
   Result<IndexInfo> get() {
-    const std::string current = generations::current(index_dir_);
+    const std::string key = state_key();
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (cached_ && cached_->generation == current && Clock::now() - read_at_ < kTtl) return *cached_;
+      if (cached_ && cached_key_ == key && Clock::now() - read_at_ < kTtl) return *cached_;
     }
     auto lease = pool_.acquire(kWait);
     if (!lease) {
@@ -126,17 +128,28 @@ class IndexStatus {
     IndexInfo info = (**lease).info();
     std::lock_guard<std::mutex> lock(mu_);
     cached_ = info;
+    cached_key_ = state_key();
     read_at_ = Clock::now();
     return info;
   }
 
  private:
+  // What a cached answer depends on: the published generation and what the set serves, and how (a
+  // search that finds the served generation damaged changes the answer at once).
+  std::string state_key() const {
+    if (!generations_) return generations::current(index_dir_);
+    const GenerationState s = generations_->state();
+    return s.published + "\n" + s.served + (s.serving ? "\n+" : "\n-") + (s.degraded ? "d" : "");
+  }
+
   static constexpr std::chrono::seconds kTtl{1};
   static constexpr std::chrono::milliseconds kWait{2000};
   const std::string index_dir_;
+  const std::shared_ptr<GenerationSet> generations_;
   SearcherPool pool_;
   std::mutex mu_;
   std::optional<IndexInfo> cached_;
+  std::string cached_key_;
   Clock::time_point read_at_;
 };
 
@@ -315,10 +328,13 @@ struct Server::Impl {
     Handler handler;
   };
 
-  // All workers share one loaded semantic layer per generation (models can be 100 MB).
+  // All workers share one GenerationSet: each generation (databases, translations, semantic layer,
+  // facet columns) is loaded once per process, and released when its last request is done.
   explicit Impl(ServerConfig c)
       : config(std::move(c)),
-        searcher_options{config.index_dir, config.data_dir, make_semantic_cache()},
+        generations(std::make_shared<GenerationSet>(GenerationSetOptions{.index_dir = config.index_dir})),
+        searcher_options{config.index_dir, config.data_dir, generations,
+                         std::chrono::milliseconds(config.search_budget_ms)},
         pool(searcher_options, config.threads),
         status(searcher_options),
         limits{config.max_query_bytes, config.max_query_words, config.max_per_page, config.max_result_window},
@@ -504,6 +520,18 @@ struct Server::Impl {
            res.set_content(metrics.render(info ? &*info : nullptr, listener.stats()),
                            "text/plain; version=0.0.4; charset=utf-8");
          }},
+        // Loading a generation can take seconds (its semantic layer): on the control threads, so it
+        // never holds a search worker, and one load at a time (a reload that finds one running answers
+        // what is served meanwhile).
+        {"POST", "/v1/admin/reload", "/v1/admin/reload", Access::admin, true,
+         [this](const Call&, httplib::Response& res) {
+           const ApiReply reply = reload_index(*generations);
+           write_json(res, reply);
+           if (reply.http_status == 200)
+             log_line("event=admin_reload status=" + reply.body.value("status", std::string()) +
+                      " served=" + log_value(reply.body.value("served", std::string())) +
+                      " published=" + log_value(reply.body.value("published", std::string())));
+         }},
         {"OPTIONS", ".*", "preflight", Access::open, false,
          [](const Call&, httplib::Response& res) {
            res.status = 204;
@@ -575,6 +603,10 @@ struct Server::Impl {
       httplib::Server::Handler h = instrumented(r);
       if (std::string(r.method) == "OPTIONS") {
         http.Options(r.pattern, h);
+      } else if (std::string(r.method) == "POST") {
+        http.Post(r.pattern, h);
+        post_paths.emplace_back(r.name);
+        if (r.control) control_paths.push_back(r.name);
       } else {
         http.Get(r.pattern, h);
         if (std::string_view(r.name) != "static") get_paths.emplace_back(r.name);
@@ -587,7 +619,15 @@ struct Server::Impl {
         res.set_header("Access-Control-Allow-Origin", origin);
         res.set_header("Vary", "Origin");
       }
-      if (req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS") {
+      const bool post_route = std::any_of(post_paths.begin(), post_paths.end(),
+                                          [&](const std::string& t) { return fits_template(req.path, t); });
+      if (post_route && req.method != "POST" && req.method != "OPTIONS") {
+        write_json(res, {405, encode_http_error("method_not_allowed", req.path + " accepts POST")});
+        res.set_header("Allow", "POST, OPTIONS");
+        finish(req, res, "-", Clock::now(), req.remote_addr, "");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (!post_route && req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS") {
         // A known path with a method it does not take is 405 with the methods it does take.
         const bool known = std::any_of(get_paths.begin(), get_paths.end(),
                                        [&](const std::string& t) { return fits_template(req.path, t); });
@@ -634,6 +674,7 @@ struct Server::Impl {
   }
 
   const ServerConfig config;
+  std::shared_ptr<GenerationSet> generations;
   const SearcherOptions searcher_options;
   SearcherPool pool;
   IndexStatus status;
@@ -645,6 +686,7 @@ struct Server::Impl {
   Router http;
   std::vector<std::string> static_paths;   // the demo page's files
   std::vector<std::string> get_paths;      // path templates of every GET route, for 405
+  std::vector<std::string> post_paths;     // ... and of every POST route
   std::vector<std::string> control_paths;  // paths of the control routes
   std::mutex slots_mu;
   std::unordered_map<std::string, unsigned> slots;  // client -> Searcher requests in flight

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -522,4 +523,129 @@ TEST_CASE("regression: Statute Book words that crashed the Swedish analysis inde
   parts.lang = "sv";
   parts.mode = SearchMode::keyword;
   CHECK(ids_of(must_search(*s, parts)) == std::vector<std::string>{"sv-fix"});
+}
+
+namespace {
+
+// Issue 13, finding 2: "a* OR b* OR ... z*" repeated to 1 kB.
+std::string wildcard_flood() {
+  std::string q;
+  for (int i = 0; q.size() < 1000; ++i) {
+    if (!q.empty()) q += " OR ";
+    q += std::string(1, static_cast<char>('a' + i % 26)) + "*";
+  }
+  return q;
+}
+
+// Records holding 120 distinct words for each letter, so that every one-letter wildcard expands to
+// more terms than it may search. Keyword analysis only (fast to build).
+std::vector<Project> many_words_per_letter() {
+  std::vector<Project> out;
+  for (char c = 'a'; c <= 'z'; ++c) {
+    std::string text;
+    for (int i = 0; i < 120; ++i) text += std::string(1, c) + "word" + std::to_string(i) + " ";
+    out.push_back(record(std::string("letters-") + c, std::string("Letter ") + c, text, "en"));
+  }
+  return out;
+}
+
+std::unique_ptr<Searcher> searcher_with_budget(const std::string& dir, std::chrono::nanoseconds budget) {
+  SearcherOptions so;
+  so.index_dir = dir;
+  so.request_budget = budget;
+  auto s = Searcher::open(so);
+  REQUIRE_MESSAGE(s.is_ok(), s.status().message());
+  return std::move(s.value());
+}
+
+}  // namespace
+
+TEST_CASE("a wildcard flood is refused before any match: too many terms after expansion, naming q") {
+  TempDir dir;
+  WriterOptions wo;
+  wo.full_analysis = false;
+  build_index(dir.path, many_words_per_letter(), wo);
+  auto s = open_searcher(dir.path);
+  SearchRequest r = query(wildcard_flood());
+  r.facets = {"lang", "fund"};
+  auto res = s->search(r);
+  REQUIRE_FALSE(res.is_ok());
+  CHECK(res.status().code() == StatusCode::invalid_argument);
+  CHECK(res.status().param() == "q");
+  CHECK(res.status().message().find("too many terms after expansion") != std::string::npos);
+  // One wildcard searches its 100 most frequent terms and is answered.
+  auto one = s->search(query("a*"));
+  REQUIRE(one.is_ok());
+  CHECK(one->total == 1);
+  CHECK(one->partial.empty());
+}
+
+TEST_CASE("past its time budget a search is answered, marked partial, with the stages it cut") {
+  TempDir dir;
+  build_index(dir.path, sample_corpus());
+  SearchRequest r = query("kotoutuminen");
+  r.facets = {"fund", "lang"};
+  {
+    auto s = searcher_with_budget(dir.path, std::chrono::nanoseconds(0));  // no budget
+    SearchResult full = must_search(*s, r);
+    CHECK(full.partial.empty());
+    REQUIRE_FALSE(full.hits.empty());
+  }
+  auto s = searcher_with_budget(dir.path, std::chrono::nanoseconds(1));  // spent before the first stage
+  SearchResult res = must_search(*s, r);
+  REQUIRE_FALSE(res.partial.empty());
+  auto cut = [&](const std::string& stage) {
+    return std::find(res.partial.begin(), res.partial.end(), stage) != res.partial.end();
+  };
+  CHECK(cut("semantic"));
+  CHECK(cut("snippets"));
+  CHECK(cut("facets"));
+  // Fewer than 256 matches: the match ran to its end, so the page is there.
+  CHECK_FALSE(res.hits.empty());
+}
+
+TEST_CASE("a match still running at twice the budget is abandoned: no page, partial names the match") {
+  TempDir dir;
+  std::vector<Project> records;
+  for (int i = 0; i < 600; ++i)
+    records.push_back(record("common-" + std::to_string(i), "Common title " + std::to_string(i), "Common text.", "en"));
+  WriterOptions wo;
+  wo.full_analysis = false;
+  build_index(dir.path, records, wo);
+  auto s = searcher_with_budget(dir.path, std::chrono::nanoseconds(1));
+  SearchRequest r = query("common");
+  r.mode = SearchMode::keyword;
+  r.facets = {"lang"};
+  SearchResult res = must_search(*s, r);
+  CHECK(res.hits.empty());
+  CHECK_FALSE(res.total_exact);
+  CHECK(std::find(res.partial.begin(), res.partial.end(), "match") != res.partial.end());
+}
+
+TEST_CASE("a cursor is held to the result window, as page x per_page is") {
+  TempDir dir;
+  build_index(dir.path, sample_corpus());
+  auto s = open_searcher(dir.path);
+  SearchRequest r;
+  r.per_page = 5;
+  r.mode = SearchMode::keyword;
+  SearchResult p1 = must_search(*s, r);
+  REQUIRE(!p1.next_cursor.empty());
+  r.cursor = p1.next_cursor;
+  SearchResult p2 = must_search(*s, r);
+  REQUIRE(!p2.next_cursor.empty());  // the page at offset 10
+  r.max_result_window = 10;
+  r.cursor = p2.next_cursor;
+  auto deep = s->search(r);
+  REQUIRE_FALSE(deep.is_ok());
+  CHECK(deep.status().code() == StatusCode::invalid_argument);
+  CHECK(deep.status().param() == "cursor");
+  // Within the window, the page whose next page would leave it has no cursor.
+  r.cursor = p1.next_cursor;
+  SearchResult last = must_search(*s, r);
+  CHECK_FALSE(last.hits.empty());
+  CHECK(last.next_cursor.empty());
+  r.cursor.clear();
+  r.page = 3;
+  CHECK(s->search(r).status().param() == "page");
 }

@@ -589,6 +589,161 @@ TEST_CASE("hot reload: a newly published generation is served while requests are
   CHECK(hit_ids(found.body) == std::vector<std::string>{"test-hot-reload"});
 }
 
+// Cuts a generation's postlist table in half, as a failing disk or an interrupted copy would.
+void truncate_postlist(const std::string& index_dir) {
+  const fs::path p = fs::path(index_dir) / "current" / "xapian" / "postlist.glass";
+  REQUIRE(fs::exists(p));
+  REQUIRE(::truncate(p.c_str(), static_cast<off_t>(fs::file_size(p) / 2)) == 0);
+}
+
+TEST_CASE("a published generation that fails to open is refused: searches are answered, /readyz says degraded") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  auto records = sample_records();
+  publish(index_dir, records);
+  TestServer server(config_for(index_dir));
+  auto c = server.client();
+  const std::string good = get(c, "/readyz").body["generation"];
+  records.pop_back();
+  publish(index_dir, records);
+  truncate_postlist(index_dir);
+  for (int i = 0; i < 8; ++i) {  // every Searcher of the pool, old and new
+    auto r = get(c, "/v1/search?q=rasism&facets=fund");
+    CHECK(r.status == 200);
+  }
+  auto ready = get(c, "/readyz");
+  CHECK(ready.status == 200);
+  CHECK(ready.body["status"] == "degraded");
+  CHECK(ready.body["generation"] == good);
+  CHECK(ready.body["degraded"]["refused"] != good);
+  CHECK(ready.body["degraded"]["refused"] == ready.body["degraded"]["published"]);
+  CHECK(ready.body["documents"] == records.size() + 1);
+}
+
+TEST_CASE("a live generation damaged under the server: /readyz answers 503 failing, not 200") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  publish(index_dir, sample_records());
+  TestServer server(config_for(index_dir));
+  auto c = server.client();
+  REQUIRE(get(c, "/readyz").status == 200);
+  truncate_postlist(index_dir);
+  int errors = 0;
+  for (const char* q : {"rasism", "kotoutuminen", "integration", "yrkeshögskola", "zyxw"}) {
+    auto r = get(c, std::string("/v1/search?mode=keyword&q=") + haku::url_encode(q));
+    if (r.status != 200) {
+      CHECK(r.status == 500);
+      CHECK(r.body["error"]["code"] == "index_corrupt");
+      ++errors;
+    }
+  }
+  auto ready = get(c, "/readyz");
+  CHECK(ready.status == 503);
+  CHECK(ready.body["status"] == "failing");
+  MESSAGE(errors << " of 5 searches reached the lost blocks");
+}
+
+TEST_CASE("POST /v1/admin/reload: needs the admin key, and tries again a generation refused before") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  auto records = sample_records();
+  publish(index_dir, records, false);
+  TestServer server(config_for(index_dir));
+  auto c = server.client();
+  const std::string good = get(c, "/readyz").body["generation"];
+
+  auto anonymous = c.Post("/v1/admin/reload");
+  REQUIRE(anonymous);
+  CHECK(anonymous->status == 401);
+  auto wrong_method = c.Get("/v1/admin/reload", kAdminHeaders);
+  REQUIRE(wrong_method);
+  CHECK(wrong_method->status == 405);
+  CHECK(wrong_method->get_header_value("Allow") == "POST, OPTIONS");
+
+  // A generation whose postlist is damaged while it is copied: refused, the good one stays served.
+  records.pop_back();
+  publish(index_dir, records, false);
+  const fs::path postlist = fs::path(index_dir) / "current" / "xapian" / "postlist.glass";
+  const fs::path saved = dir.path / "postlist.saved";
+  fs::copy_file(postlist, saved);
+  truncate_postlist(index_dir);
+  CHECK(get(c, "/v1/search?q=rasism").status == 200);
+  auto ready = get(c, "/readyz");
+  CHECK(ready.body["status"] == "degraded");
+  CHECK(ready.body["generation"] == good);
+  const std::string published = ready.body["degraded"]["published"];
+  CHECK(published != good);
+
+  // The copy completes. A refused generation is not tried again on every request ...
+  fs::copy_file(saved, postlist, fs::copy_options::overwrite_existing);
+  CHECK(get(c, "/v1/search?q=rasism").status == 200);
+  CHECK(get(c, "/readyz").body["status"] == "degraded");
+  // ... but a forced reload tries it again, and it is served.
+  auto reload = c.Post("/v1/admin/reload", kAdminHeaders, "", "application/json");
+  REQUIRE(reload);
+  CHECK(reload->status == 200);
+  const json body = json::parse(reload->body);
+  CHECK(body["status"] == "ready");
+  CHECK(body["served"] == published);
+  CHECK(body["published"] == published);
+  CHECK(body["refusals"] == 1);
+  CHECK_FALSE(body.contains("degraded"));
+  auto after = get(c, "/readyz");
+  CHECK(after.body["status"] == "ready");
+  CHECK(after.body["generation"] == published);
+  CHECK(after.body["documents"] == records.size());
+}
+
+TEST_CASE("issue 13, finding 2: a 1 kB wildcard flood is answered at once with 400 naming q, not a stall") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  std::vector<haku::Project> records;
+  for (char l = 'a'; l <= 'z'; ++l) {  // every one-letter wildcard expands to more than it may search
+    haku::Project p;
+    p.id = std::string("letters-") + l;
+    p.title = std::string("Letter ") + l;
+    for (int i = 0; i < 120; ++i) p.description += std::string(1, l) + "word" + std::to_string(i) + " ";
+    p.lang = "en";
+    records.push_back(p);
+  }
+  publish(index_dir, records, false);
+  auto config = config_for(index_dir);
+  config.max_query_words = 1000;  // the word limit would refuse it first: the engine's bound is tested
+  TestServer server(config);
+  auto c = server.client();
+  std::string q;
+  for (int i = 0; q.size() < 1000; ++i) {
+    if (!q.empty()) q += " OR ";
+    q += static_cast<char>('a' + i % 26);
+    q += '*';
+  }
+  auto r = get(c, "/v1/search?facets=lang&q=" + haku::url_encode(q));
+  CHECK(r.status == 400);
+  CHECK(r.body["error"]["param"] == "q");
+  CHECK(r.body["error"]["message"].get<std::string>().find("too many terms after expansion") != std::string::npos);
+  CHECK(get(c, "/healthz").status == 200);
+  auto one = get(c, "/v1/search?q=" + haku::url_encode("b*"));
+  CHECK(one.status == 200);
+  CHECK_FALSE(one.body.contains("partial"));
+}
+
+TEST_CASE("a cursor past max-result-window is 400 naming cursor; the last page within it has no cursor") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  publish(index_dir, sample_records(), false);
+  auto config = config_for(index_dir);
+  config.max_result_window = 10;
+  TestServer server(config);
+  auto c = server.client();
+  auto p1 = get(c, "/v1/search?mode=keyword&per_page=5");
+  REQUIRE(p1.status == 200);
+  REQUIRE(p1.body["next_cursor"].is_string());
+  auto p2 = get(c, "/v1/search?mode=keyword&per_page=5&cursor=" + haku::url_encode(p1.body["next_cursor"].get<std::string>()));
+  REQUIRE(p2.status == 200);
+  CHECK(p2.body["next_cursor"].is_null());
+  CHECK(get(c, "/v1/search?mode=keyword&per_page=5&page=3").body["error"]["param"] == "page");
+}
+
 TEST_CASE("codec: defaults and a full request") {
   haku::SearchRequest r;
   CHECK(haku::decode_search_request({}, &r).is_ok());

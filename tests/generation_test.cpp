@@ -1,0 +1,282 @@
+// Generations in a reading process: a generation is loaded as one unit (database, translations,
+// semantic layer, facet columns), shared by every Searcher of a GenerationSet, released when its last
+// reader is done; a generation that fails to open or to answer is refused and the previous one stays
+// served; one found damaged while served gives way to the newest other retained generation.
+#define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "api/generation.h"
+#include "api/generation_set.h"
+#include "api/generations.h"
+#include "stemmers/translation.h"
+#include "test_support.h"
+
+namespace fs = std::filesystem;
+using namespace haku;
+using namespace haku::testing;
+
+namespace {
+
+// Log lines a set wrote, for the tests to read.
+struct Log {
+  std::mutex mu;
+  std::vector<std::string> lines;
+  bool has(const std::string& words) {
+    std::lock_guard<std::mutex> lock(mu);
+    for (const auto& l : lines)
+      if (l.find(words) != std::string::npos) return true;
+    return false;
+  }
+};
+
+std::shared_ptr<GenerationSet> make_set(const std::string& dir, const std::shared_ptr<Log>& log,
+                                        std::chrono::seconds hold = std::chrono::seconds(600)) {
+  GenerationSetOptions o;
+  o.index_dir = dir;
+  o.log = [log](const std::string& line) {
+    std::lock_guard<std::mutex> lock(log->mu);
+    log->lines.push_back(line);
+  };
+  o.previous_hold = hold;
+  return std::make_shared<GenerationSet>(o);
+}
+
+std::vector<Project> small_corpus(const std::string& marker) {
+  std::vector<Project> records = sample_corpus();
+  records.push_back(record("gen-marker", "Marker " + marker, "The generation marker " + marker + ".", "en"));
+  return records;
+}
+
+std::string published(const std::string& dir) { return generations::current(dir); }
+
+// Cuts a generation's postlist table in half, as a failing disk or an interrupted copy would.
+void truncate_postlist(const std::string& dir, const std::string& gen) {
+  const fs::path p = fs::path(dir) / gen / "xapian" / "postlist.glass";
+  REQUIRE(fs::exists(p));
+  const auto size = fs::file_size(p);
+  REQUIRE(::truncate(p.c_str(), static_cast<off_t>(size / 2)) == 0);
+}
+
+// A translation table where the Swedish word `word` translates to the English `to`.
+void write_translations(const std::string& gen_dir, const std::string& word, const std::string& to) {
+  TranslationEntry e;
+  e.from = Lang::sv;
+  e.key = word;
+  e.terms.push_back({Lang::en, to, false, false});
+  std::ofstream out(gen_dir + "/translations.bin", std::ios::binary | std::ios::trunc);
+  out << serialize_translations({e});
+  REQUIRE(out.good());
+}
+
+std::vector<std::string> translations_of(Searcher& s, const std::string& word) {
+  SearchRequest r;
+  r.q = word;
+  r.lang = "sv";
+  r.mode = SearchMode::keyword;
+  r.explain = true;
+  std::vector<std::string> out;
+  for (const auto& t : must_search(s, r).explain->terms)
+    if (t.kind == "translation") out.push_back(t.term);
+  return out;
+}
+
+SearchRequest marker_query(const std::string& marker) {
+  SearchRequest r;
+  r.q = marker;
+  r.mode = SearchMode::keyword;
+  r.expand = false;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a hot reload serves the new generation's translation table, not the first one's") {
+  TempDir dir;
+  build_index(dir.path, small_corpus("alpha"));
+  write_translations(dir.path + "/" + published(dir.path), "zzkorv", "alphaword");
+  auto s = open_searcher(dir.path);
+  CHECK(translations_of(*s, "zzkorv") == std::vector<std::string>{"alphaword"});
+  build_index(dir.path, small_corpus("beta"));
+  write_translations(dir.path + "/" + published(dir.path), "zzkorv", "betaword");
+  CHECK(s->refresh());
+  CHECK(translations_of(*s, "zzkorv") == std::vector<std::string>{"betaword"});
+}
+
+TEST_CASE("Searchers of one set share one loaded generation; an old one is released with its last reader") {
+  TempDir dir;
+  build_index(dir.path, small_corpus("alpha"));
+  auto log = std::make_shared<Log>();
+  auto set = make_set(dir.path, log, std::chrono::seconds(0));
+  auto s1 = open_searcher(dir.path, set);
+  auto s2 = open_searcher(dir.path, set);
+  CHECK(must_search(*s2, marker_query("alpha")).total == 1);
+  CHECK(set->state().loads == 1);
+  std::weak_ptr<const Generation> first = set->current();
+  REQUIRE(!first.expired());
+
+  build_index(dir.path, small_corpus("beta"));
+  CHECK(s1->refresh());
+  CHECK(set->state().loads == 2);
+  // s2 served the first generation and has not refreshed: it holds it only weakly, between requests.
+  CHECK(first.expired());
+  CHECK(must_search(*s2, marker_query("beta")).total == 1);  // every request runs on the served generation
+  CHECK(log->has("event=generation_loaded generation=" + published(dir.path)));
+}
+
+TEST_CASE("the generation replaced last stays loaded for its cursors while it is held") {
+  TempDir dir;
+  build_index(dir.path, small_corpus("alpha"));
+  auto log = std::make_shared<Log>();
+  auto set = make_set(dir.path, log, std::chrono::seconds(600));
+  auto s = open_searcher(dir.path, set);
+  SearchRequest r;
+  r.per_page = 3;
+  SearchResult first_page = must_search(*s, r);
+  REQUIRE(!first_page.next_cursor.empty());
+  std::weak_ptr<const Generation> first = set->current();
+  build_index(dir.path, small_corpus("beta"));
+  CHECK(s->refresh());
+  CHECK(!first.expired());
+  r.cursor = first_page.next_cursor;
+  SearchResult second = must_search(*s, r);
+  CHECK(second.hits.size() == 3);
+  CHECK(set->state().loads == 2);  // the cursor's generation was still loaded: no third load
+}
+
+TEST_CASE("a generation whose postlist is truncated is refused; the previous one stays served and it is logged") {
+  TempDir dir;
+  build_index(dir.path, small_corpus("alpha"));
+  const std::string good = published(dir.path);
+  auto log = std::make_shared<Log>();
+  auto set = make_set(dir.path, log);
+  auto s = open_searcher(dir.path, set);
+
+  build_index(dir.path, small_corpus("beta"));
+  const std::string bad = published(dir.path);
+  truncate_postlist(dir.path, bad);
+  CHECK_FALSE(s->refresh());
+  CHECK(must_search(*s, marker_query("alpha")).total == 1);
+  GenerationState st = set->state();
+  CHECK(st.served == good);
+  CHECK(st.published == bad);
+  CHECK(st.degraded);
+  CHECK(st.serving);
+  CHECK(st.refused == bad);
+  CHECK_FALSE(st.damaged);
+  CHECK(log->has("level=error event=generation_refused generation=" + bad));
+  IndexInfo info = s->info();
+  CHECK(info.status == "degraded");
+  CHECK(info.generation == good);
+  CHECK(info.refused == bad);
+
+  // Not tried again on every request; a forced reload tries again.
+  CHECK_FALSE(s->refresh());
+  CHECK(set->state().refusals == 1);
+  auto again = set->reload();
+  REQUIRE(again.is_ok());
+  CHECK(again->served == good);
+  CHECK(set->state().refusals == 2);
+
+  // A good generation published after it is served, and the degraded state ends.
+  build_index(dir.path, small_corpus("gamma"));
+  CHECK(s->refresh());
+  CHECK(must_search(*s, marker_query("gamma")).total == 1);
+  CHECK_FALSE(set->state().degraded);
+  CHECK(s->info().status == "ready");
+}
+
+TEST_CASE("a lone generation that fails to open is corrupt for Searcher::open, not a crash") {
+  TempDir dir;
+  build_index(dir.path, small_corpus("alpha"));
+  truncate_postlist(dir.path, published(dir.path));
+  SearcherOptions so;
+  so.index_dir = dir.path;
+  auto s = Searcher::open(so);
+  REQUIRE_FALSE(s.is_ok());
+  CHECK(s.status().code() == StatusCode::corrupt);
+}
+
+TEST_CASE("a generation damaged while served gives way to the newest other retained generation") {
+  TempDir dir;
+  build_index(dir.path, small_corpus("alpha"));
+  const std::string older = published(dir.path);
+  build_index(dir.path, small_corpus("beta"));
+  const std::string served = published(dir.path);
+  auto log = std::make_shared<Log>();
+  auto set = make_set(dir.path, log);
+  auto s = open_searcher(dir.path, set);
+  CHECK(must_search(*s, marker_query("beta")).total == 1);
+
+  truncate_postlist(dir.path, served);
+  // Searches that reach the lost blocks fail as `corrupt`; the set then stops serving the generation.
+  bool failed = false;
+  for (const char* q : {"marker", "rasism", "kotoutuminen", "integration", "zyxw"}) {
+    auto res = s->search(marker_query(q));
+    if (!res.is_ok()) {
+      CHECK(res.status().code() == StatusCode::corrupt);
+      failed = true;
+      break;
+    }
+  }
+  if (!failed) s->info();  // reads the postlist table too
+  GenerationState st = set->state();
+  CHECK(st.served == older);
+  CHECK(st.degraded);
+  CHECK(st.damaged);
+  CHECK(st.refused == served);
+  CHECK(log->has("level=error event=generation_failed generation=" + served));
+  CHECK(log->has("event=generation_fallback generation=" + older));
+  CHECK(must_search(*s, marker_query("alpha")).total == 1);
+  CHECK(s->info().status == "degraded");
+}
+
+TEST_CASE("a damaged generation with nothing to fall back on is reported as failing") {
+  TempDir dir;
+  WriterOptions wo;
+  wo.retention = 1;
+  build_index(dir.path, small_corpus("alpha"), wo);
+  auto log = std::make_shared<Log>();
+  auto set = make_set(dir.path, log);
+  auto s = open_searcher(dir.path, set);
+  truncate_postlist(dir.path, published(dir.path));
+  for (const char* q : {"marker", "rasism", "kotoutuminen", "integration"}) (void)s->search(marker_query(q));
+  IndexInfo info = s->info();
+  CHECK(info.status == "failing");
+  CHECK_FALSE(set->state().serving);
+}
+
+TEST_CASE("info() counts the terms of an update made in place, not the count read before it") {
+  TempDir dir;
+  build_index(dir.path, {record("t1", "Bridges over rivers", "Old text about bridges.", "en"),
+                         record("t2", "Roads", "Text about roads.", "en")});
+  auto s = open_searcher(dir.path);
+  const IndexInfo before = s->info();
+  REQUIRE(before.terms > 0);
+  {
+    WriterOptions wo;
+    wo.index_dir = dir.path;
+    wo.new_generation = false;
+    auto w = IndexWriter::open(wo);
+    REQUIRE(w.is_ok());
+    REQUIRE(w.value()->begin_update().is_ok());
+    REQUIRE(w.value()->add(record("t3", "Zebrafinch quokkaland", "Wombatry and platypodes nest here.", "en")).is_ok());
+    REQUIRE(w.value()->publish().is_ok());
+  }
+  CHECK(generations::current(dir.path) == before.generation);  // the same generation, a newer revision
+  CHECK(s->refresh());
+  const IndexInfo after = s->info();
+  CHECK(after.documents == 3);
+  Xapian::Database db(generations::database_path(dir.path, after.generation));
+  uint64_t terms = 0;
+  for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) ++terms;
+  CHECK(after.terms == terms);
+  CHECK(after.terms > before.terms);
+}

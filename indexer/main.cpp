@@ -15,6 +15,7 @@
 #include "api/index_writer.h"
 #include "api/searcher.h"
 #include "corpus/reader.h"
+#include "indexer/progress.h"
 
 namespace {
 
@@ -39,7 +40,8 @@ Options:
   --threads N       build threads, each inverting its own shard before the merge (default: one per core)
   --in-place        update/delete the published generation in place
   --data-dir DIR    language data (stopwords); default: the compiled-in folder
-  -q, --quiet       no progress line
+  --version         print the version (alone)
+  -q, --quiet       no progress (a rewritten line on a terminal, else a log line every 10 s)
 
 Example:
   haku-indexer build --source corpus/sample --index-dir var/index
@@ -168,11 +170,12 @@ IngestResult ingest(const Options& o, haku::IndexWriter& writer) {
   ro.rejects_path = o.rejects.empty() ? o.index_dir + "/rejects.txt" : o.rejects;
   std::filesystem::remove(ro.rejects_path);
   haku::CorpusReader reader(ro);
-  const bool tty = !o.quiet && ::isatty(STDERR_FILENO);
-  const uint64_t total_bytes = source_bytes(o.sources);
+  using Progress = haku_indexer::BuildProgress;
+  Progress progress(stderr,
+                    o.quiet ? Progress::Mode::off
+                            : ::isatty(STDERR_FILENO) ? Progress::Mode::terminal : Progress::Mode::log,
+                    source_bytes(o.sources));
   uint64_t done_bytes = 0;
-  const auto t0 = std::chrono::steady_clock::now();
-  auto last = t0;
   auto on_record = [&](haku::Project&& p, const haku::SourceLocation& where) {
     if (result.failed) return;
     done_bytes += p.title.size() + p.description.size() + 400;
@@ -181,16 +184,7 @@ IngestResult ingest(const Options& o, haku::IndexWriter& writer) {
       result.error = where.file + ":" + std::to_string(where.line) + ": " + s.message();
       return;
     }
-    auto now = std::chrono::steady_clock::now();
-    if (tty && now - last > std::chrono::milliseconds(250)) {
-      last = now;
-      double secs = std::chrono::duration<double>(now - t0).count();
-      double rate = writer.added() / std::max(secs, 1e-9);
-      double frac = total_bytes ? std::min(0.99, double(done_bytes) / double(total_bytes)) : 0;
-      double eta = frac > 0 ? secs / frac - secs : 0;
-      std::fprintf(stderr, "\r  %llu records  %.0f records/s  ETA %.0f s   ",
-                   static_cast<unsigned long long>(writer.added()), rate, eta);
-    }
+    progress.update(writer.added(), done_bytes);
   };
   auto on_diag = [&](const haku::Diagnostic& d) { std::cerr << d.to_string() << "\n"; };
   for (const auto& s : o.sources) {
@@ -200,7 +194,7 @@ IngestResult ingest(const Options& o, haku::IndexWriter& writer) {
     }
     if (result.failed) break;
   }
-  if (tty) std::fprintf(stderr, "\r%*s\r", 60, "");
+  progress.finish();
   result.stats = reader.stats();
   return result;
 }
@@ -348,6 +342,7 @@ int run_compact(const Options& o) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::strcmp(argv[1], "--version") == 0) return std::printf("haku-indexer %s\n", HAKU_VERSION) < 0;
   if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
                     std::strcmp(argv[1], "help") == 0)) {
     std::fputs(kUsage, stdout);

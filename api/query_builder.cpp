@@ -62,6 +62,9 @@ Xapian::Query QueryBuilder::expand_word(const std::string& raw, bool positional,
     std::string prefix = raw.substr(0, p);
     if (p < raw.size() && raw[p] == ':') prefix += ':', ++p;
     std::string term = prefix == schema::kId ? raw : prefix + normalize(raw.substr(p));
+    // A facet filter in the query syntax (fund:EAKR) names its value as the filter parameter does.
+    for (const auto& f : schema::facets())
+      if (f.prefix == prefix) term = schema::facet_term(f, raw.substr(p));
     out.explain.push_back({raw.substr(p), "", "field", term});
     return Xapian::Query(term);
   }

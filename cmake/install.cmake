@@ -16,6 +16,26 @@ endif()
 set(HAKU_INSTALL_DATA_SUBDIR "${CMAKE_INSTALL_DATADIR}/haku")
 
 install(TARGETS haku-indexer haku-searchd haku RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# The registry mappings (`haku-indexer --mapping NAME`) and the tool that checks them.
+if(EXISTS ${CMAKE_SOURCE_DIR}/corpus/mappings)
+  install(DIRECTORY ${CMAKE_SOURCE_DIR}/corpus/mappings/ DESTINATION ${HAKU_INSTALL_DATA_SUBDIR}/mappings
+          FILES_MATCHING PATTERN "*.json")
+  if(HAKU_INSTALL_LAYOUT)
+    # corpus/CMakeLists.txt compiles in the source tree's folder; an installing build reads the
+    # installed one (HAKU_MAPPINGS_DIR still overrides it at run time).
+    get_target_property(haku_corpus_defs haku_corpus COMPILE_DEFINITIONS)
+    list(FILTER haku_corpus_defs EXCLUDE REGEX "^HAKU_DEFAULT_MAPPINGS_DIR=")
+    list(APPEND haku_corpus_defs "HAKU_DEFAULT_MAPPINGS_DIR=\"${CMAKE_INSTALL_FULL_DATADIR}/haku/mappings\"")
+    set_target_properties(haku_corpus PROPERTIES COMPILE_DEFINITIONS "${haku_corpus_defs}")
+  endif()
+endif()
+# What the install rules need built, as one goal (scripts/package builds it).
+add_custom_target(haku_installable)
+add_dependencies(haku_installable haku_serving)
+if(TARGET haku-convert)
+  install(TARGETS haku-convert RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  add_dependencies(haku_installable haku-convert)
+endif()
 install(FILES
     ${CMAKE_SOURCE_DIR}/stemmers/data/fi_stop.txt
     ${CMAKE_SOURCE_DIR}/stemmers/data/sv_stop.txt

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-namespace haku_indexer {
+namespace haku::indexer {
 
 BuildProgress::BuildProgress(std::FILE* out, Mode mode, uint64_t total_bytes, std::chrono::milliseconds log_interval)
     : out_(out),
@@ -32,6 +32,23 @@ std::string BuildProgress::format(uint64_t records, double seconds, uint64_t don
   return text;
 }
 
+std::string BuildProgress::log_line(uint64_t records, double seconds, uint64_t done_bytes, uint64_t total_bytes) {
+  char buf[200];
+  int n = std::snprintf(buf, sizeof buf, "event=progress records=%llu records_per_s=%.0f seconds=%.0f",
+                        static_cast<unsigned long long>(records), seconds > 0 ? records / seconds : 0, seconds);
+  std::string line(buf, static_cast<size_t>(std::max(n, 0)));
+  if (total_bytes > 0) {
+    const double frac = std::min(0.99, static_cast<double>(done_bytes) / static_cast<double>(total_bytes));
+    n = std::snprintf(buf, sizeof buf, " input_percent=%.0f", frac * 100);
+    line.append(buf, static_cast<size_t>(std::max(n, 0)));
+    if (frac > 0.005) {
+      n = std::snprintf(buf, sizeof buf, " eta_s=%.0f", seconds / frac - seconds);
+      line.append(buf, static_cast<size_t>(std::max(n, 0)));
+    }
+  }
+  return line;
+}
+
 void BuildProgress::update(uint64_t records, uint64_t done_bytes) {
   if (mode_ == Mode::off) return;
   const auto now = std::chrono::steady_clock::now();
@@ -43,14 +60,16 @@ void BuildProgress::update(uint64_t records, uint64_t done_bytes) {
     std::fprintf(out_, "\r\033[K  %s", text.c_str());
     shown_ = true;
   } else {
-    std::fprintf(out_, "haku-indexer: progress: %s\n", text.c_str());
+    std::fprintf(out_, "%s\n", log_line(records, std::chrono::duration<double>(now - start_).count(), done_bytes,
+                                        total_bytes_).c_str());
   }
   std::fflush(out_);
 }
 
 void BuildProgress::finish() {
   if (mode_ == Mode::terminal && shown_) std::fprintf(out_, "\r\033[K");
+  shown_ = false;
   std::fflush(out_);
 }
 
-}  // namespace haku_indexer
+}  // namespace haku::indexer

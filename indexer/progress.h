@@ -1,14 +1,15 @@
 #pragma once
 // BuildProgress: what haku-indexer shows while a build or update reads its sources. On a terminal, one
 // line rewritten at most four times a second (records, records/s, share of the input read, ETA); off a
-// terminal, a plain log line every few seconds, so logs of scheduled runs show that work goes on.
+// terminal, a key=value log line (event=progress ...) every few seconds, so logs of scheduled runs show
+// that work goes on.
 // Not thread-safe: the thread that reads the sources owns it.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <string>
 
-namespace haku_indexer {
+namespace haku::indexer {
 
 class BuildProgress {
  public:
@@ -21,8 +22,9 @@ class BuildProgress {
   // Clears the terminal line (the final report follows).
   void finish();
 
-  // The text of one progress report, for tests.
+  // One report: the terminal's text, and the log's key=value line (event=progress records=... ).
   static std::string format(uint64_t records, double seconds, uint64_t done_bytes, uint64_t total_bytes);
+  static std::string log_line(uint64_t records, double seconds, uint64_t done_bytes, uint64_t total_bytes);
 
  private:
   std::FILE* out_;
@@ -34,4 +36,4 @@ class BuildProgress {
   bool shown_ = false;
 };
 
-}  // namespace haku_indexer
+}  // namespace haku::indexer

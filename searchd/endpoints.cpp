@@ -37,8 +37,9 @@ ApiReply suggest(Searcher& searcher, const QueryParams& params, const RequestLim
 }
 
 ApiReply list_facets(Searcher& searcher, const QueryParams& params) {
-  if (Status s = decode_no_params(params); !s) return error_reply(s);
-  auto result = searcher.all_facets();
+  std::string ui_lang;
+  if (Status s = decode_facets_request(params, &ui_lang); !s) return error_reply(s);
+  auto result = searcher.all_facets(ui_lang);
   if (!result) return error_reply(result.status());
   return {200, {{"facets", encode_facets(*result)}}};
 }

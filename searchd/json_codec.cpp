@@ -96,6 +96,15 @@ Status parse_lang(const QueryParams& params, std::string* out) {
   return Status::ok();
 }
 
+// ui_lang: the interface language facet labels are given in.
+Status parse_ui_lang(const QueryParams& params, std::string* out) {
+  const std::string* v = get(params, "ui_lang");
+  if (!v) return Status::ok();
+  if (*v != "fi" && *v != "sv" && *v != "en") return bad("ui_lang", "ui_lang must be one of fi, sv, en, got '" + *v + "'");
+  *out = *v;
+  return Status::ok();
+}
+
 Status parse_filters(const QueryParams& params, SearchRequest* out) {
   const auto [b, e] = params.equal_range("filter");
   for (auto it = b; it != e; ++it) {
@@ -147,7 +156,8 @@ Status first_error(Steps&&... steps) {
 
 Status parse_common(const QueryParams& p, SearchRequest* r, const RequestLimits& limits) {
   const uint32_t max_per_page = std::min(limits.max_per_page, kMaxPerPage);
-  Status s = first_error([&] { return parse_lang(p, &r->lang); }, [&] { return parse_filters(p, r); },
+  Status s = first_error([&] { return parse_lang(p, &r->lang); }, [&] { return parse_ui_lang(p, &r->ui_lang); },
+                         [&] { return parse_filters(p, r); },
                          [&] { return parse_facet_list(p, r); },
                          [&] { return parse_uint(p, "page", 1, kMaxPage, &r->page); },
                          [&] { return parse_uint(p, "per_page", 1, max_per_page, &r->per_page); });
@@ -183,7 +193,11 @@ json nullable(const std::optional<double>& d) { return d ? json(*d) : json(nullp
 
 json encode_facet_counts(const std::vector<FacetCount>& counts) {
   json out = json::array();
-  for (const auto& c : counts) out.push_back({{"value", c.value}, {"count", c.count}, {"selected", c.selected}});
+  for (const auto& c : counts) {
+    json item = {{"value", c.value}, {"count", c.count}, {"selected", c.selected}};
+    if (!c.label.empty()) item["label"] = c.label;
+    out.push_back(std::move(item));
+  }
   return out;
 }
 
@@ -199,7 +213,7 @@ json encode_explain(const Explain& e) {
 
 Status decode_search_request(const QueryParams& p, SearchRequest* r, const RequestLimits& limits) {
   static const std::set<std::string> kAllowed = {
-      "q",        "lang",   "filter", "budget_min", "budget_max", "eu_min",  "eu_max", "start_from",
+      "q",        "lang",   "ui_lang", "filter", "budget_min", "budget_max", "eu_min",  "eu_max", "start_from",
       "start_to", "end_from", "end_to", "ongoing",  "facets",     "sort",    "order",  "page",
       "per_page", "cursor", "explain", "mode",      "expand"};
   if (Status s = check_names(p, kAllowed, {"filter"}); !s) return s;
@@ -256,7 +270,7 @@ Status decode_search_request(const QueryParams& p, SearchRequest* r, const Reque
 }
 
 Status decode_similar_request(const QueryParams& p, SearchRequest* r, const RequestLimits& limits) {
-  if (Status s = check_names(p, {"filter", "lang", "facets", "page", "per_page"}, {"filter"}); !s) return s;
+  if (Status s = check_names(p, {"filter", "lang", "ui_lang", "facets", "page", "per_page"}, {"filter"}); !s) return s;
   return parse_common(p, r, limits);
 }
 
@@ -272,6 +286,11 @@ Status decode_suggest_request(const QueryParams& p, SuggestRequest* r, const Req
 }
 
 Status decode_no_params(const QueryParams& p) { return check_names(p, {}); }
+
+Status decode_facets_request(const QueryParams& p, std::string* ui_lang) {
+  if (Status s = check_names(p, {"ui_lang"}); !s) return s;
+  return parse_ui_lang(p, ui_lang);
+}
 
 nlohmann::json encode_search_result(const SearchResult& r) {
   json hits = json::array();

@@ -47,6 +47,8 @@ struct SuggestRequest {
 Status decode_suggest_request(const QueryParams& params, SuggestRequest* out, const RequestLimits& limits = {});
 // Routes that take no parameters: any parameter is unknown.
 Status decode_no_params(const QueryParams& params);
+// GET /v1/facets: ui_lang (fi | sv | en), the language of the labels.
+Status decode_facets_request(const QueryParams& params, std::string* ui_lang);
 
 nlohmann::json encode_search_result(const SearchResult& result);
 nlohmann::json encode_project(const Project& project);

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "api/generations.h"
+#include "api/log_event.h"
 #include "api/searcher.h"
 #include "searchd/api_keys.h"
 #include "searchd/client_address.h"
@@ -222,23 +223,6 @@ class Metrics {
   std::map<std::pair<std::string, int>, uint64_t> requests_;
   std::map<std::string, Histogram> latency_;
 };
-
-// key=value with the value quoted when it holds spaces, quotes or control characters.
-std::string log_value(std::string_view v) {
-  if (!v.empty() && v.find_first_of(" \"=\\\n\r\t") == std::string_view::npos) return std::string(v);
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
-}
 
 void log_line(const std::string& fields) {
   char stamp[32];

@@ -9,7 +9,7 @@
 
 #include "indexer/progress.h"
 
-using haku_indexer::BuildProgress;
+using haku::indexer::BuildProgress;
 
 namespace {
 
@@ -47,6 +47,12 @@ TEST_CASE("progress text: rate always, share and ETA when the total is known") {
   CHECK(over.find("ETA -") == std::string::npos);
 }
 
+TEST_CASE("log line: key=value, share and ETA only with a known total") {
+  CHECK(BuildProgress::log_line(5000, 10.0, 250, 1000) ==
+        "event=progress records=5000 records_per_s=500 seconds=10 input_percent=25 eta_s=30");
+  CHECK(BuildProgress::log_line(5000, 10.0, 250, 0) == "event=progress records=5000 records_per_s=500 seconds=10");
+}
+
 TEST_CASE("off a terminal: whole log lines, no carriage returns or escapes") {
   Capture out;
   BuildProgress p(out.f, BuildProgress::Mode::log, 1000, std::chrono::milliseconds(1));
@@ -56,8 +62,9 @@ TEST_CASE("off a terminal: whole log lines, no carriage returns or escapes") {
   p.update(20, 200);
   p.finish();
   const std::string text = out.text();
-  CHECK(text.find("haku-indexer: progress: 10 records") != std::string::npos);
-  CHECK(text.find("haku-indexer: progress: 20 records") != std::string::npos);
+  CHECK(text.find("event=progress records=10 ") != std::string::npos);
+  CHECK(text.find("event=progress records=20 ") != std::string::npos);
+  CHECK(text.find("input_percent=") != std::string::npos);
   CHECK(text.find('\r') == std::string::npos);
   CHECK(text.find('\x1b') == std::string::npos);
   CHECK(text.back() == '\n');

@@ -43,6 +43,12 @@ done
 for f in README.md HTTP.md OPERATIONS.md FORMATS.md openapi.yaml haku-searchd.help.txt haku-indexer.help.txt haku.help.txt; do
   check "usr/share/doc/haku/$f is installed" test -s "$root/usr/share/doc/haku/$f"
 done
+if [ -d "$src/corpus/mappings" ]; then
+  for m in "$src"/corpus/mappings/*.json; do
+    check "mapping $(basename "$m") is installed" test -s "$root/usr/share/haku/mappings/$(basename "$m")"
+  done
+  check "usr/bin/haku-convert is an executable" test -x "$root/usr/bin/haku-convert"
+fi
 check "the installed haku-searchd help lists its options" grep -q -- '--index-dir' "$root/usr/share/doc/haku/haku-searchd.help.txt"
 if [ -e "$src/scripts/systemd/haku-searchd.service" ]; then
   check "the haku-searchd unit is installed" test -s "$root/usr/lib/systemd/system/haku-searchd.service"

@@ -26,9 +26,10 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 unset HAKU_INDEX_DIR HAKU_PORT HAKU_CONFIG
 mkdir -p "$tmp/top"
 ln -s "$src/corpus" "$tmp/top/corpus"
-# Examples on the real registers read ../shared/data (HAKU_SHARED_DIR); without it they are skipped.
+# The registers' examples read exports/: the shared registry data (HAKU_SHARED_DIR) when present,
+# else they are skipped (and counted as skipped).
 shared=${HAKU_SHARED_DIR:-$src/../shared}
-[ -d "$shared/data" ] && ln -s "$(cd "$shared" && pwd)" "$tmp/shared"
+[ -d "$shared/data" ] && ln -s "$(cd "$shared/data" && pwd)" "$tmp/top/exports"
 cd "$tmp/top"
 
 # block SECTION: the lines of the ```sh blocks under "## SECTION".
@@ -48,7 +49,7 @@ failed=0
 skipped=0
 run_line() {
   local line=$1 rc=0
-  if [[ $line == *../shared/data* ]] && [ ! -e "$tmp/shared" ]; then
+  if [[ $line == *exports/* ]] && [ ! -e "$tmp/top/exports" ]; then
     skipped=$((skipped + 1))
     echo "SKIP (no shared data): $line" >&2
     return 0

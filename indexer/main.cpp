@@ -11,6 +11,7 @@
 
 int main(int argc, char** argv) {
   using namespace haku::indexer;
+  if (argc == 2 && std::strcmp(argv[1], "--version") == 0) return std::printf("haku-indexer %s\n", HAKU_VERSION) < 0;
   if (argc >= 2 && (std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
                     std::strcmp(argv[1], "help") == 0)) {
     std::fputs(usage_text(), stdout);

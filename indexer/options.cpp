@@ -55,7 +55,8 @@ Options:
   --in-place        update/delete the published generation in place (no gate: nothing to refuse)
   --to GEN          rollback: the generation to republish (default: the previous good one)
   --data-dir DIR    language data (stopwords); default: the compiled-in folder
-  -q, --quiet       no progress line
+  --version         print the version (alone)
+  -q, --quiet       no progress (a rewritten line on a terminal, else an event=progress line every 10 s)
 
 Logs: one key=value line per event on stderr (event=start, read, rejected, source_cmd, verified, refused,
 forced, published, unchanged, pruned, rolled_back, failed).

@@ -19,6 +19,7 @@
 
 #include "corpus/mapping.h"
 #include "indexer/log.h"
+#include "indexer/progress.h"
 
 extern char** environ;
 
@@ -159,10 +160,10 @@ SourceResult read_sources(const Options& o, const std::function<Status(const Pro
   std::filesystem::remove(ro.rejects_path, ec);
   CorpusReader reader(ro);
   const bool tty = !o.quiet && ::isatty(STDERR_FILENO);
-  const uint64_t total_bytes = source_bytes(o.sources);
+  using Mode = BuildProgress::Mode;
+  BuildProgress progress(stderr, o.quiet ? Mode::off : tty ? Mode::terminal : Mode::log, source_bytes(o.sources));
   uint64_t done_bytes = 0;
   const auto t0 = std::chrono::steady_clock::now();
-  auto last = t0;
   bool stopped = false;
   auto on_record = [&](Project&& p, const SourceLocation& where) {
     if (stopped) return;
@@ -172,19 +173,10 @@ SourceResult read_sources(const Options& o, const std::function<Status(const Pro
       result.error = where.file + ":" + std::to_string(where.line) + ": " + s.message();
       return;
     }
-    auto now = std::chrono::steady_clock::now();
-    if (tty && now - last > std::chrono::milliseconds(250)) {
-      last = now;
-      double secs = std::chrono::duration<double>(now - t0).count();
-      double rate = added() / std::max(secs, 1e-9);
-      double frac = total_bytes ? std::min(0.99, double(done_bytes) / double(total_bytes)) : 0;
-      double eta = frac > 0 ? secs / frac - secs : 0;
-      std::fprintf(stderr, "\r  %llu records  %.0f records/s  ETA %.0f s   ",
-                   static_cast<unsigned long long>(added()), rate, eta);
-    }
+    progress.update(added(), done_bytes);
   };
   auto on_diag = [&](const Diagnostic& d) {
-    if (tty) std::fprintf(stderr, "\r%*s\r", 60, "");
+    progress.finish();  // clears the terminal line first
     std::cerr << d.to_string() << "\n";
   };
   auto describe = [&](const std::string& what) {
@@ -208,7 +200,7 @@ SourceResult read_sources(const Options& o, const std::function<Status(const Pro
     describe(mappings[i] ? s + " (mapping " + o.mappings[i] + ")" : s);
     if (!reader.read(s, on_record, on_diag, mappings[i].get()) && result.failure.empty())
       result.failure = "cannot read " + s;
-    if (tty) std::fprintf(stderr, "\r%*s\r", 60, "");
+    progress.finish();
     for (; files_shown < reader.file_stats().size(); ++files_shown)
       std::printf("%s\n", format_counts(reader.file_stats()[files_shown]).c_str());
     if (stopped || !result.failure.empty()) break;
@@ -239,7 +231,7 @@ SourceResult read_sources(const Options& o, const std::function<Status(const Pro
     if (!stopped) log_event(e);
     if (!how.empty() && !stopped) result.failure = name + " '" + shorten(cmd, 80) + "' " + how;
   }
-  if (tty) std::fprintf(stderr, "\r%*s\r", 60, "");
+  progress.finish();
   result.stats = reader.stats();
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   LogEvent read("read");

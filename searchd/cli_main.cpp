@@ -51,9 +51,9 @@ const std::vector<CommandSpec>& commands() {
        "  --limit N              results per page, 1..100 (default 10)\n"
        "  --page N               page number (default 1)\n"
        "  --explain              show how the query was analysed\n"},
-      {"show", Command::show, "haku show ID", "print one project record", "haku show fi-esr-S21234", ""},
+      {"show", Command::show, "haku show ID", "print one project record", "haku show amif-sv-2021-varava", ""},
       {"similar", Command::similar, "haku similar ID [flags]", "projects similar to a project",
-       "haku similar fi-esr-S21234 --limit 5",
+       "haku similar amif-sv-2021-varava --limit 5",
        "  --filter FACET:VALUE   restrict to a facet value (repeatable)\n"
        "  --ui-lang fi|sv|en     language of facet labels\n"
        "  --limit N              results per page, 1..100 (default 10)\n"
@@ -85,7 +85,8 @@ std::string main_help() {
   }
   out << "\nCommon flags:\n" << kCommonFlags
       << "\nExample: haku search \"antirasism yrkeshögskola\" --lang sv --limit 5\n"
-         "Run `haku COMMAND --help` for a command's flags. Exit codes: 0 ok, 1 failure, 2 usage.\n";
+         "Run `haku COMMAND --help` for a command's flags, `haku --version` for the version.\n"
+         "Exit codes: 0 ok, 1 failure, 2 usage.\n";
   return out.str();
 }
 
@@ -230,13 +231,39 @@ std::string parse_invocation(int argc, char** argv, Invocation* inv) {
 
 // ---- Backends: the engine in-process, or haku-searchd over HTTP -----------------------------------------
 
+// What to do when there is nothing to search: the first-run messages name the commands that fix it.
+std::string no_local_index_hint(const std::string& index_dir) {
+  return "no index published in " + index_dir + "; build one with\n"
+         "  haku-indexer build --source corpus/sample --index-dir " + index_dir + "\n"
+         "(or run scripts/serve), or point haku at another one with --index DIR or --server URL";
+}
+
+std::string no_server_index_hint(const std::string& server) {
+  return "the server at " + server + " has no index published yet; build one into the directory it serves with\n"
+         "  haku-indexer build --source corpus/sample --index-dir DIR   (DIR: haku-searchd's --index-dir)\n"
+         "and it is picked up without a restart";
+}
+
+std::string server_down_hint(const std::string& server, httplib::Error error) {
+  const std::string why = error == httplib::Error::Connection ? "connection refused or host unreachable"
+                                                                : httplib::to_string(error);
+  return "cannot reach haku-searchd at " + server + " (" + why + "); start it with\n"
+         "  scripts/serve                                  (builds, indexes corpus/sample, serves :8080)\n"
+         "or\n"
+         "  haku-searchd --index-dir var/index --port 8080\n"
+         "or search an index in-process with --index DIR instead of --server";
+}
+
 ApiReply call_local(const Invocation& inv) {
   auto searcher = Searcher::open(SearcherOptions{inv.index_dir, ""});
   if (!searcher) {
-    if (searcher.status().code() == StatusCode::unavailable)
-      return error_reply(Status::error(StatusCode::unavailable,
-                                       "no index published in " + inv.index_dir + " (run haku-indexer build)"));
-    return error_reply(searcher.status());
+    // In-process, the engine's own message (with its paths) is the useful one; the HTTP codec would
+    // replace it with the server's fixed text.
+    ApiReply reply = error_reply(searcher.status());
+    reply.body["error"]["message"] = searcher.status().code() == StatusCode::unavailable
+                                         ? no_local_index_hint(inv.index_dir)
+                                         : searcher.status().message();
+    return reply;
   }
   Searcher& s = **searcher;
   switch (inv.spec->command) {
@@ -270,7 +297,7 @@ ApiReply call_server(const Invocation& inv, std::string* transport_error) {
   client.set_write_timeout(10, 0);
   auto res = client.Get(path + query);
   if (!res) {
-    *transport_error = "cannot reach " + inv.server + ": " + httplib::to_string(res.error());
+    *transport_error = server_down_hint(inv.server, res.error());
     return {};
   }
   json body = json::parse(res->body, nullptr, false);
@@ -514,6 +541,10 @@ void print_stats(const json& r, const Style& style) {
 }
 
 int run(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--version") {
+    std::cout << "haku " << HAKU_VERSION << "\n";
+    return kExitOk;
+  }
   if (argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h" ||
                     std::string(argv[1]) == "help")) {
     std::cout << main_help();
@@ -540,6 +571,7 @@ int run(int argc, char** argv) {
   if (reply.http_status != 200) {
     const json& e = reply.body.contains("error") ? reply.body["error"] : json::object();
     std::string message = str(e, "message");
+    if (!inv.server.empty() && str(e, "code") == "index_unavailable") message = no_server_index_hint(inv.server);
     if (const std::string param = str(e, "param"); !param.empty()) message += " (" + flag_for_param(param) + ")";
     std::cerr << "haku: " << (message.empty() ? "request failed" : message) << "\n";
     return reply.http_status == 400 ? kExitUsage : kExitFailure;

@@ -1,9 +1,11 @@
 #include "searchd/config.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <functional>
 #include <sstream>
+#include <thread>
 
 #include "searchd/client_address.h"
 
@@ -101,11 +103,12 @@ const std::vector<OptionSpec>& option_table() {
   static const std::vector<OptionSpec> kOptions = {
       {"index-dir", "HAKU_INDEX_DIR", "index directory (holds `current`)", false,
        set_string(&ServerConfig::index_dir)},
-      {"data-dir", "HAKU_DATA_DIR", "analysis data directory; none = built-in", false,
-       set_string(&ServerConfig::data_dir)},
+      {"data-dir", "HAKU_DATA_DIR", "analysis data directory (stop lists)", false,
+       {set_string(&ServerConfig::data_dir).set,
+        [](const ServerConfig& c) { return c.data_dir.empty() ? std::string(HAKU_DATA_DIR_DEFAULT) : c.data_dir; }}},
       {"host", "HAKU_HOST", "address to listen on", false, set_string(&ServerConfig::host)},
       {"port", "HAKU_PORT", "TCP port; 0 picks a free one", false, set_int(&ServerConfig::port, 0, 65535)},
-      {"threads", "HAKU_THREADS", "Searchers (search work at once)", false, set_int(&ServerConfig::threads, 1, 256)},
+      {"threads", "HAKU_THREADS", "Searchers (search work at once), one per core", false, set_int(&ServerConfig::threads, 1, 256)},
       {"cors-origins", "HAKU_CORS_ORIGINS", "comma-separated allowed origins, or *", false, set_origins},
       {"access-log", "HAKU_ACCESS_LOG", "log one line per request to stderr", true,
        set_bool(&ServerConfig::access_log)},
@@ -200,6 +203,8 @@ std::string apply_file(ServerConfig& c, const std::string& path) {
 }
 
 }  // namespace
+
+unsigned default_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 ConfigLoad load_config(int argc, const char* const* argv, const EnvironmentLookup& environ_lookup) {
   ConfigLoad out;
@@ -312,7 +317,8 @@ std::string config_help() {
     out << "  " << flag << env << o.help << default_text(o) << "\n";
   }
   out << "  --config FILE                 HAKU_CONFIG                       read options from FILE first\n"
-         "  --help                                                          this text\n\n"
+         "  --help                                                          this text\n"
+         "  --version                                                       print the version\n\n"
          "Order: defaults < config file < environment < flags. Limits: docs/OPERATIONS.md.\n"
          "SIGTERM/SIGINT: stop accepting, finish requests in flight (drain-timeout), exit.\n"
          "SIGHUP: reload the API key file (a failed reload keeps the keys in use).\n"

@@ -8,12 +8,15 @@
 
 namespace haku {
 
+// One Searcher per core: std::thread::hardware_concurrency(), at least 1 (it may answer 0).
+unsigned default_threads();
+
 struct ServerConfig {
   std::string index_dir = "./var/index";
   std::string data_dir;                      // analysis data; empty = the engine's default
   std::string host = "127.0.0.1";
   int port = 8080;                           // 0 = an ephemeral port
-  unsigned threads = 4;                      // worker threads (each with its own Searcher)
+  unsigned threads = default_threads();      // worker threads (each with its own Searcher)
   std::vector<std::string> cors_origins;     // allowed Origin values; "*" allows any; none by default
   bool access_log = false;                   // one key=value line per request on stderr
 

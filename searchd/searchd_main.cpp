@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <string>
 #include <thread>
 
 #include "searchd/config.h"
@@ -31,6 +32,10 @@ void raise_descriptor_limit(size_t wanted) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::string(argv[1]) == "--version") {
+    std::cout << "haku-searchd " << HAKU_VERSION << "\n";
+    return 0;
+  }
   const haku::ConfigLoad load = haku::load_config(argc, argv, [](const char* name) -> const char* {
     return std::getenv(name);
   });

@@ -191,6 +191,39 @@ for sub in search show similar suggest facets stats; do
   check "haku $sub --help" bash -c "test $rc = 0 && grep -q '^Example: haku $sub' '$tmp/help.txt'"
 done
 
+# ---- first run (issue 19): examples that work on the sample, errors that say what to do --------------
+
+# Each `--help` example runs as printed against the sample corpus (they once named an absent id).
+for sub in search show similar suggest facets stats; do
+  "$haku" "$sub" --help >"$tmp/help.txt" 2>&1 || true
+  example=$(sed -n 's/^Example: haku //p' "$tmp/help.txt")
+  rc=0; eval "\"\$haku\" $example --index \"\$index\"" >"$tmp/example.out" 2>&1 || rc=$?
+  check "haku $sub --help example runs on the sample (haku $example)" test "$rc" = 0
+done
+"$haku" stats --index "$tmp/no-index" >/dev/null 2>"$tmp/noindex.err" || true
+check "haku without an index names the haku-indexer command" \
+  grep -q "haku-indexer build --source corpus/sample --index-dir $tmp/no-index" "$tmp/noindex.err"
+"$searchd" --help >"$tmp/searchd-help.txt"
+check "haku-searchd --help shows defaults" grep -q -- '--port V .*(default: 8080)' "$tmp/searchd-help.txt"
+check "haku-searchd threads default to the cores ($(nproc))" \
+  grep -q -- "--threads V .*(default: $(nproc))" "$tmp/searchd-help.txt"
+# A server without an index: the CLI says how to build one rather than "try again later".
+mkdir -p "$tmp/empty-index"
+"$searchd" --index-dir "$tmp/empty-index" --host 127.0.0.1 --port 0 --threads 1 >"$tmp/empty.out" 2>/dev/null &
+empty_pid=$!
+empty_base=""
+for _ in $(seq 1 300); do
+  [[ "$(head -n 1 "$tmp/empty.out" 2>/dev/null)" =~ ^listening\ on\ (http://127\.0\.0\.1:[0-9]+)$ ]] &&
+    { empty_base=${BASH_REMATCH[1]}; break; }
+  kill -0 "$empty_pid" 2>/dev/null || break
+  sleep 0.1
+done
+rc=0; "$haku" search rasism --server "${empty_base:-http://127.0.0.1:9}" >/dev/null 2>"$tmp/empty.err" || rc=$?
+check "haku against a server without an index exits 1" test "$rc" = 1
+check "haku against a server without an index names haku-indexer build" grep -q 'haku-indexer build' "$tmp/empty.err"
+kill -TERM "$empty_pid" 2>/dev/null || true
+wait "$empty_pid" 2>/dev/null || true
+
 # ---- hardening (issue 13): the real binary under hostile clients ------------------------------------
 
 port=${base##*:}
@@ -278,6 +311,9 @@ kill "$idle_pid" 2>/dev/null || true
 wait "$idle_pid" 2>/dev/null || true
 rc=0; "$haku" stats --server "$base" >/dev/null 2>&1 || rc=$?
 check "haku with an unreachable server exits 1" test "$rc" = 1
+"$haku" stats --server "$base" >/dev/null 2>"$tmp/down.err" || true
+check "haku with an unreachable server says how to start one" \
+  bash -c "grep -q 'scripts/serve' '$tmp/down.err' && grep -q 'haku-searchd --index-dir' '$tmp/down.err'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -10,7 +10,7 @@
 
 #include "api/index_writer.h"
 #include "api/searcher.h"
-#include "api/semantic_eval.h"
+#include "api/ranking_eval.h"
 #include "corpus/reader.h"
 #include "test_support.h"
 

@@ -6,6 +6,7 @@
 // Exit codes: 0 ok (skipped sets included), 1 failure, 2 usage.
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -29,7 +30,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kUsage =
-    R"(usage: haku-eval [--set NAME]... [--data-dir DIR] [--index-dir DIR] [--rebuild] [--build-only]
+    R"(usage: haku-eval [--set NAME]... [--mode NAME]... [--no-expand] [--misses] [--data-dir DIR] [--index-dir DIR]
+                 [--rebuild] [--build-only]
 
 Evaluates every judged set (or those named) in one run, each beside a bare Xapian BM25 baseline:
   sample   tests/relevance/queries.tsv over corpus/sample (per query language, success@3)
@@ -38,6 +40,9 @@ Evaluates every judged set (or those named) in one run, each beside a bare Xapia
            records of DATA/finlex_statutes_2005-2018_fi_sv.cap2000.jsonl.gz (fi->sv and sv->fi)
 
   --set NAME       evaluate this set (repeatable; default: all three)
+  --mode NAME      keyword, semantic or hybrid (repeatable; default: all three)
+  --no-expand      search with expand=false (no similar words)
+  --misses         list, per mode, the queries with no relevant record in their top 3
   --data-dir DIR   the shared data folder (default: ../shared/data beside the source tree)
   --index-dir DIR  where the indexes of each set are kept between runs, keyed by the set's files and
                    the analysis (default: var/eval in the source tree)
@@ -229,7 +234,16 @@ void print_rows(const EvalSet& set, const std::vector<Row>& rows) {
   }
 }
 
-int evaluate(const EvalSet& set, const std::string& root, bool rebuild, bool build_only) {
+struct Options {
+  std::string index_root;
+  bool rebuild = false;
+  bool build_only = false;
+  bool expand = true;
+  bool misses = false;
+  std::vector<std::string> modes;
+};
+
+int evaluate(const EvalSet& set, const Options& o) {
   std::printf("== %s\n", set.title.c_str());
   for (const auto& f : set.files) {
     if (!fs::exists(f)) {
@@ -239,13 +253,13 @@ int evaluate(const EvalSet& set, const std::string& root, bool rebuild, bool bui
   }
   auto queries = set.read_queries();
   if (!queries) return fail(set.name + ": " + queries.status().message());
-  auto ix = prepare(set, root, rebuild);
+  auto ix = prepare(set, o.index_root, o.rebuild);
   if (!ix) return fail(set.name + ": " + ix.status().message());
   std::printf("%llu records, %zu queries; index %s %s (built in %.1f s)\n",
               static_cast<unsigned long long>(ix->records), queries->size(), ix->reused ? "reused from" : "built in",
               fs::path(ix->haku_dir).parent_path().c_str(), ix->build_seconds);
   for (const auto& line : ix->report) std::printf("  %s\n", line.c_str());
-  if (build_only) {
+  if (o.build_only) {
     std::printf("\n");
     return 0;
   }
@@ -271,12 +285,25 @@ int evaluate(const EvalSet& set, const std::string& root, bool rebuild, bool bui
   };
   for (const Mode& m : {Mode{"keyword", haku::SearchMode::keyword}, Mode{"semantic", haku::SearchMode::semantic},
                         Mode{"hybrid", haku::SearchMode::hybrid}}) {
+    if (std::find(o.modes.begin(), o.modes.end(), m.name) == o.modes.end()) continue;
     haku::SearchRequest base;
     base.mode = m.mode;
+    base.expand = o.expand;
     const auto t0 = std::chrono::steady_clock::now();
-    auto scores = haku::evaluate_ranking(*opened.value(), *queries, base);
+    std::vector<haku::QueryOutcome> outcomes;
+    auto scores = haku::evaluate_ranking(*opened.value(), *queries, base, &outcomes);
     if (!scores) return fail(set.name + ": " + scores.status().message());
     rows.push_back({m.name, *scores, 1000 * seconds_since(t0) / double(queries->size())});
+    if (!o.misses) continue;
+    for (const auto& out : outcomes) {
+      bool hit = false;
+      for (size_t i = 0; i < out.top.size() && i < 3; ++i) hit = hit || out.query->grades.count(out.top[i]) > 0;
+      if (hit) continue;
+      std::string top;
+      for (size_t i = 0; i < out.top.size() && i < 3; ++i) top += (i ? " " : "") + out.top[i];
+      std::printf("miss %-8s %s %s [%s]: %s\n", m.name, out.query->qid.c_str(), out.query->lang.c_str(),
+                  out.query->query.c_str(), top.empty() ? "nothing" : top.c_str());
+    }
   }
   print_rows(set, rows);
   std::printf("\n");
@@ -288,9 +315,8 @@ int evaluate(const EvalSet& set, const std::string& root, bool rebuild, bool bui
 int main(int argc, char** argv) {
   std::vector<std::string> names;
   std::string data_dir = std::string(HAKU_SOURCE_DIR) + "/../shared/data";
-  std::string index_root = std::string(HAKU_SOURCE_DIR) + "/var/eval";
-  bool rebuild = false;
-  bool build_only = false;
+  Options o;
+  o.index_root = std::string(HAKU_SOURCE_DIR) + "/var/eval";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&](std::string* out) {
@@ -305,12 +331,22 @@ int main(int argc, char** argv) {
         return 2;
       }
       names.push_back(v);
+    } else if (a == "--mode" && value(&v)) {
+      if (v != "keyword" && v != "semantic" && v != "hybrid") {
+        std::cerr << "haku-eval: unknown mode '" << v << "'\n" << kUsage;
+        return 2;
+      }
+      o.modes.push_back(v);
+    } else if (a == "--no-expand") {
+      o.expand = false;
+    } else if (a == "--misses") {
+      o.misses = true;
     } else if (a == "--data-dir" && value(&data_dir)) {
-    } else if (a == "--index-dir" && value(&index_root)) {
+    } else if (a == "--index-dir" && value(&o.index_root)) {
     } else if (a == "--rebuild") {
-      rebuild = true;
+      o.rebuild = true;
     } else if (a == "--build-only") {
-      build_only = true;
+      o.build_only = true;
     } else if (a == "-h" || a == "--help") {
       std::cout << kUsage;
       return 0;
@@ -320,6 +356,7 @@ int main(int argc, char** argv) {
     }
   }
   if (names.empty()) names = {"sample", "cisi", "finlex"};
+  if (o.modes.empty()) o.modes = {"keyword", "semantic", "hybrid"};
   data_dir = fs::weakly_canonical(data_dir).string();
 
   const std::string sample_dir = std::string(HAKU_SOURCE_DIR) + "/corpus/sample";
@@ -351,8 +388,9 @@ int main(int argc, char** argv) {
         "direction",
         {{"fi", "fi->sv"}, {"sv", "sv->fi"}}}},
   };
-  std::printf("haku-eval: data %s, indexes kept in %s\n\n", data_dir.c_str(), index_root.c_str());
+  std::printf("haku-eval: data %s, indexes kept in %s%s\n\n", data_dir.c_str(), o.index_root.c_str(),
+              o.expand ? "" : "; expand=false");
   for (const auto& n : names)
-    if (int rc = evaluate(sets.at(n), index_root, rebuild, build_only); rc != 0) return rc;
+    if (int rc = evaluate(sets.at(n), o); rc != 0) return rc;
   return 0;
 }

@@ -13,7 +13,6 @@ constexpr double kWeightFolded = 0.4;
 constexpr double kWeightStem = 0.7;
 constexpr double kWeightLemma = 0.8;
 constexpr double kWeightPartOfDoc = 0.35;   // the word is a compound part in the record
-constexpr double kWeightOwnParts = 0.3;     // all parts of the query's compound, anywhere in the record
 // Translations, relative to the word as typed (each then expanded like a word of its language).
 constexpr double kWeightTranslation = 0.5;      // a dictionary translation of the word or its lemma
 constexpr double kWeightPlaceName = 0.8;        // the other official name of a place (Åbo / Turku)
@@ -24,24 +23,26 @@ constexpr size_t kMaxPartsTranslated = 3;       // compounds with more parts are
 constexpr size_t kPartAlternatives = 2;         // translations tried per compound part
 constexpr size_t kMinHeadBytes = 5;             // head of an unknown compound: antirasism -> rasism
 
-const char* kind_name(TermKind k) {
-  switch (k) {
-    case TermKind::stem: return "stem";
-    case TermKind::lemma: return "lemma";
-    case TermKind::part: return "part";
+// The text a query's language is told from: its words, without the operators (AND, OR, NOT, XOR, NEAR)
+// and the field or filter words (title:..., fund:AMIF), which are no words of any language. Joined by
+// spaces; `words` receives their count.
+std::string language_text(const std::string& text, size_t* words) {
+  std::string out;
+  *words = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find_first_of(" \t\r\n", start);
+    if (end == std::string::npos) end = text.size();
+    std::string w = text.substr(start, end - start);
+    start = end + 1;
+    while (!w.empty() && (w[0] == '+' || w[0] == '-' || w[0] == '"' || w[0] == '(')) w.erase(0, 1);
+    if (w.empty() || w == "AND" || w == "OR" || w == "NOT" || w == "XOR" || w == "NEAR") continue;
+    if (w.find(':') != std::string::npos) continue;
+    if (!out.empty()) out += ' ';
+    out += w;
+    ++*words;
   }
-  return "stem";
-}
-
-size_t count_words(const std::string& text) {
-  size_t n = 0;
-  bool in = false;
-  for (unsigned char c : text) {
-    bool sp = c == ' ' || c == '\t' || c == '\n';
-    if (!sp && !in) ++n;
-    in = !sp;
-  }
-  return n;
+  return out;
 }
 }  // namespace
 
@@ -49,8 +50,10 @@ std::vector<Lang> query_languages(Analyzer& analyzer, const std::string& text, c
                                   bool* detected) {
   *detected = false;
   if (auto l = parse_lang(lang)) return {*l};
-  if (count_words(text) >= 3) {
-    if (auto l = analyzer.detect(text)) {
+  size_t words = 0;
+  const std::string plain = language_text(text, &words);
+  if (words >= 3) {
+    if (auto l = analyzer.detect(plain)) {
       *detected = true;
       return {*l};
     }
@@ -59,7 +62,7 @@ std::vector<Lang> query_languages(Analyzer& analyzer, const std::string& text, c
 }
 
 QueryBuilder::QueryBuilder(Analyzer& analyzer, const Xapian::Database& db, const TranslationTable* translations)
-    : analyzer_(analyzer), db_(db), translations_(translations) {}
+    : analyzer_(analyzer), terms_(analyzer), db_(db), translations_(translations) {}
 
 Xapian::Query QueryBuilder::translation_query(const TranslatedTerm& t) {
   const Lang l = t.to;
@@ -247,56 +250,25 @@ Xapian::Query QueryBuilder::expand_word(const std::string& raw, bool positional,
   const std::string word = normalize(raw);
   if (word.empty()) return Xapian::Query();
   out.words.push_back(word);
-  bool stop_everywhere = true;
-  for (Lang l : out.langs) stop_everywhere = stop_everywhere && analyzer_.is_stopword(word, l);
-  if (stop_everywhere && droppable) {
+  if (droppable && terms_.stopword_everywhere(word, out.langs)) {
     out.explain.push_back({word, "", "stopword", word});
     return Xapian::Query();
   }
+  // The word's forms as the indexer writes them (api/term_analysis.h); inside a phrase, without the
+  // compound's own parts, which have no single position.
   std::vector<Xapian::Query> alts;
-  alts.emplace_back(word);
-  out.explain.push_back({word, "", "surface", word});
-  // Folded forms are indexed only for words with diacritics: F+fold(word) reaches "yrkeshögskola" from
-  // "yrkeshogskola"; the plain fold(word) reaches a record that was itself written without them.
-  const std::string plain_folded = fold_diacritics(word);
-  const std::string folded = std::string(schema::kFolded) + plain_folded;
-  alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(folded), kWeightFolded);
-  out.explain.push_back({word, "", "folded", folded});
-  if (plain_folded != word) alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(plain_folded), kWeightFolded);
-  for (Lang l : out.langs) {
-    std::vector<Derived> derived = analyzer_.derive(word, l);  // copy: derive() may be called again
-    std::vector<Xapian::Query> own_parts;
-    bool has_lemma = false;
-    for (const Derived& d : derived) {
-      std::string t = schema::derived_term(d.kind, l, d.text);
-      out.explain.push_back({word, std::string(lang_code(l)), kind_name(d.kind), d.text});
-      switch (d.kind) {
-        case TermKind::stem:
-          alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t), kWeightStem);
-          break;
-        case TermKind::lemma:
-          has_lemma = true;
-          alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(t), kWeightLemma);
-          alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                            Xapian::Query(schema::derived_term(TermKind::part, l, d.text)), kWeightPartOfDoc);
-          break;
-        case TermKind::part:
-          own_parts.emplace_back(t);
-          break;
-      }
-    }
-    if (!has_lemma)
-      alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                        Xapian::Query(schema::derived_term(TermKind::part, l, word)), kWeightPartOfDoc);
-    if (own_parts.size() >= 2 && !positional)
-      alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
-                        Xapian::Query(Xapian::Query::OP_AND, own_parts.begin(), own_parts.end()), kWeightOwnParts);
+  for (const QueryAlternative& a : terms_.query_alternatives(word, out.langs, !positional)) {
+    out.explain.push_back({word, a.lang ? std::string(lang_code(*a.lang)) : std::string(),
+                           form_kind_name(a.kind), a.kind == FormKind::folded ? a.terms[0] : a.text});
+    Xapian::Query q = a.terms.size() == 1 ? Xapian::Query(a.terms[0])
+                                          : Xapian::Query(Xapian::Query::OP_AND, a.terms.begin(), a.terms.end());
+    alts.push_back(a.weight == 1.0 ? q : Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, q, a.weight));
   }
   // Translations join the word's alternatives, except inside a phrase, whose word order is the
   // query language's.
   if (translations_ && !positional) add_translations(word, out, alts);
   if (positional) {
-    // Phrase and NEAR take plain terms (or OR of terms) only: drop the weight scaling.
+    // Phrase and NEAR take plain terms (or OR of terms) only.
     std::vector<Xapian::Query> terms;
     for (const auto& a : alts)
       for (auto t = a.get_unique_terms_begin(); t != a.get_unique_terms_end(); ++t) terms.emplace_back(*t);
@@ -376,5 +348,6 @@ BuiltQuery QueryBuilder::build(const std::string& text, const std::string& lang,
   out.query = rebuild(parsed, false, out, true);
   return out;
 }
+
 
 }  // namespace haku

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/search.h"
+#include "api/term_analysis.h"
 #include "stemmers/analyzer.h"
 #include "stemmers/translation.h"
 
@@ -42,11 +43,13 @@ class QueryBuilder {
   Xapian::Query translation_query(const TranslatedTerm& t);
 
   Analyzer& analyzer_;
+  TermAnalysis terms_;  // word -> query alternatives, as the indexer maps words to terms
   const Xapian::Database& db_;
   const TranslationTable* translations_;
 };
 
-// The languages a query is analysed in: the given one, the detected one (3+ words), or all three.
+// The languages a query is analysed in: the given one, the one detected from its words (3 or more,
+// operators and field:value words left out), or all three.
 std::vector<Lang> query_languages(Analyzer& analyzer, const std::string& text, const std::string& lang,
                                   bool* detected);
 

@@ -197,7 +197,8 @@ std::map<std::string, RankingScores> RankingTally::scores() const {
 
 Result<std::map<std::string, RankingScores>> evaluate_ranking(Searcher& searcher,
                                                               const std::vector<JudgedQuery>& queries,
-                                                              const SearchRequest& base) {
+                                                              const SearchRequest& base,
+                                                              std::vector<QueryOutcome>* outcomes) {
   RankingTally tally;
   for (const auto& jq : queries) {
     SearchRequest r = base;
@@ -210,6 +211,7 @@ Result<std::map<std::string, RankingScores>> evaluate_ranking(Searcher& searcher
     std::vector<std::string> ids;
     for (const Hit& h : res->hits) ids.push_back(h.id);
     tally.add(jq, ids);
+    if (outcomes) outcomes->push_back({&jq, std::move(ids)});
   }
   return tally.scores();
 }

@@ -57,9 +57,17 @@ class RankingTally {
   std::map<std::string, RankingScores> sums_;
 };
 
-// Scores of one configuration (mode, expand) of `base` (its q, filters and page replaced per query).
+// What one query returned: its top ten ids, best first.
+struct QueryOutcome {
+  const JudgedQuery* query = nullptr;
+  std::vector<std::string> top;
+};
+
+// Scores of one configuration (mode, expand) of `base` (its q, filters and page replaced per query);
+// `outcomes`, when given, receives each query's top ten.
 Result<std::map<std::string, RankingScores>> evaluate_ranking(Searcher& searcher,
                                                               const std::vector<JudgedQuery>& queries,
-                                                              const SearchRequest& base);
+                                                              const SearchRequest& base,
+                                                              std::vector<QueryOutcome>* outcomes = nullptr);
 
 }  // namespace haku

@@ -1,7 +1,6 @@
-// Facet columns shared per generation and revision, and the MatchSpy that counts over them.
+// Facet columns of a generation, read when it is loaded, and the MatchSpy that counts over them.
 #include "api/facet_columns.h"
 
-#include <map>
 #include <stdexcept>
 
 #include "api/schema.h"
@@ -9,12 +8,6 @@
 namespace haku {
 
 namespace {
-
-std::mutex registry_mu;
-std::map<std::string, std::weak_ptr<FacetColumns>>& registry() {
-  static std::map<std::string, std::weak_ptr<FacetColumns>> r;
-  return r;
-}
 
 FacetColumn read_column(Xapian::Database& d, unsigned slot) {
   FacetColumn c;
@@ -57,26 +50,28 @@ FacetColumn read_column(Xapian::Database& d, unsigned slot) {
 
 }  // namespace
 
-std::string FacetColumns::key_of(const std::string& gen_dir, Xapian::Database& d) {
-  return gen_dir + '\x1f' + std::to_string(d.get_revision());
+FacetColumns FacetColumns::read(Xapian::Database& d, const std::vector<unsigned>& slots) {
+  FacetColumns out;
+  for (unsigned slot : slots) {
+    if (slot >= kMaxSlots) throw std::out_of_range("facet slot out of range");
+    if (out.columns_.size() <= slot) out.columns_.resize(slot + 1);
+    out.columns_[slot] = read_column(d, slot);
+  }
+  return out;
 }
 
-std::shared_ptr<FacetColumns> FacetColumns::shared(const std::string& gen_dir, Xapian::Database& d) {
-  const std::string key = key_of(gen_dir, d);
-  std::lock_guard<std::mutex> lock(registry_mu);
-  auto& r = registry();
-  for (auto it = r.begin(); it != r.end();) it = it->second.expired() ? r.erase(it) : std::next(it);
-  if (auto it = r.find(key); it != r.end())
-    if (auto held = it->second.lock()) return held;
-  auto made = std::make_shared<FacetColumns>();
-  r[key] = made;
-  return made;
+const FacetColumn& FacetColumns::column(unsigned slot) const {
+  static const FacetColumn kEmpty;
+  return slot < columns_.size() ? columns_[slot] : kEmpty;
 }
 
-const FacetColumn& FacetColumns::column(unsigned slot, Xapian::Database& d) {
-  if (slot >= kMaxSlots) throw std::out_of_range("facet slot out of range");
-  std::call_once(once_[slot], [&] { columns_[slot] = read_column(d, slot); });
-  return columns_[slot];
+uint64_t FacetColumns::bytes() const {
+  uint64_t n = 0;
+  for (const FacetColumn& c : columns_) {
+    n += (c.single.capacity() + c.offsets.capacity() + c.ids.capacity()) * sizeof(uint32_t);
+    for (const auto& v : c.values) n += v.capacity() + sizeof v;
+  }
+  return n;
 }
 
 FacetCounter::FacetCounter(std::vector<const FacetColumn*> columns) : columns_(std::move(columns)) {

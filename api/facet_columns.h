@@ -1,16 +1,12 @@
 #pragma once
 // Facet columns: the facet value slots of one index revision held in memory as docid -> value ids, so
 // counting facets over a match costs an array lookup per document instead of reading value slots
-// through Xapian. One FacetColumns per (generation, revision) is shared by every Searcher of the
-// process (FacetColumns::shared); each slot's column is read once, on first use, through the calling
-// Searcher's own Database handle. FacetCounter counts while a match runs (a MatchSpy), so the ranked
-// pass itself can count the facets.
+// through Xapian. A Generation reads its FacetColumns once, when it is loaded, and shares them
+// read-only with every Searcher of the process (thread-safe once built). FacetCounter counts while a
+// match runs (a MatchSpy), so the ranked pass itself can count the facets.
 #include <xapian.h>
 
-#include <array>
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,21 +39,17 @@ class FacetColumns {
  public:
   static constexpr unsigned kMaxSlots = 64;
 
-  // The columns of the database revision `d` has open, read from the generation `gen_dir`; the same
-  // object for every caller asking for the same generation and revision while anyone holds it.
-  // Thread-safe.
-  static std::shared_ptr<FacetColumns> shared(const std::string& gen_dir, Xapian::Database& d);
+  FacetColumns() = default;
+  // Reads the columns of `slots` through `d`. Throws Xapian::Error.
+  static FacetColumns read(Xapian::Database& d, const std::vector<unsigned>& slots);
 
-  // A key naming the generation and revision `d` has open.
-  static std::string key_of(const std::string& gen_dir, Xapian::Database& d);
-
-  // The column of `slot`, read through `d` (a handle on this object's revision) the first time.
-  // Thread-safe; `d` is only used by the caller's thread.
-  const FacetColumn& column(unsigned slot, Xapian::Database& d);
+  // The column of `slot`; an empty column for a slot that was not read.
+  const FacetColumn& column(unsigned slot) const;
+  // Memory held by the columns.
+  uint64_t bytes() const;
 
  private:
-  std::array<std::once_flag, kMaxSlots> once_;
-  std::array<FacetColumn, kMaxSlots> columns_;
+  std::vector<FacetColumn> columns_;  // by slot
 };
 
 // Counts the values of some facet columns over every document a match visits. Used within one

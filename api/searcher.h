@@ -1,8 +1,9 @@
 #pragma once
 // Searcher: read side of the engine over the published index generation of an index directory.
-// Not thread-safe: one Searcher per thread (each holds its own Xapian::Database and Analyzer).
-// Picks up a newly published generation on the next call after it appears (refresh()). The semantic
-// layer (model and vector index) can be shared between Searchers through a SemanticCache.
+// Not thread-safe: one Searcher per thread (each holds its own Xapian database handles and Analyzer).
+// What it searches comes from a GenerationSet (api/generation_set.h): each generation's databases,
+// translations, semantic layer and facet columns are loaded once per process and shared by every
+// Searcher given the same set. A newly published generation is picked up by refresh().
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,19 +13,15 @@
 
 namespace haku {
 
-class SemanticCache;
+class GenerationSet;
 
 struct SearcherOptions {
   std::string index_dir;   // the directory holding `current` and gen-* folders
   std::string data_dir;    // analysis data; empty = default
-  // Loaded semantic layers shared by several Searchers (one per worker thread); nullptr = this
-  // Searcher loads its own.
-  std::shared_ptr<SemanticCache> semantic_cache = nullptr;
+  // The generations the process serves, shared by its Searchers (searchd gives one to all its workers);
+  // nullptr = this Searcher makes its own over index_dir.
+  std::shared_ptr<GenerationSet> generations = nullptr;
 };
-
-// A cache to share between the Searchers of one process (thread-safe), so each generation's model and
-// vector index are loaded once, not once per worker.
-std::shared_ptr<SemanticCache> make_semantic_cache();
 
 class Searcher {
  public:
@@ -40,7 +37,8 @@ class Searcher {
   // Every facet's values and counts over the whole index.
   Result<std::vector<std::pair<std::string, std::vector<FacetCount>>>> all_facets();
   IndexInfo info();
-  // Switches to a newer published generation if there is one; true if it switched.
+  // Checks for a newly published generation (GenerationSet::check) and serves what the set serves; true
+  // if this Searcher now serves another generation (or revision) than before.
   bool refresh();
 
  private:

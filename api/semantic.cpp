@@ -580,28 +580,4 @@ uint64_t SemanticIndex::records() const {
   return impl_->records;
 }
 
-std::shared_ptr<const SemanticIndex> SemanticCache::get(const std::string& gen_dir) {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::string stamp = semantic_stamp(gen_dir);
-  if (stamp.empty()) {
-    entries_.erase(gen_dir);
-    return nullptr;
-  }
-  auto it = entries_.find(gen_dir);
-  if (it != entries_.end() && it->second.stamp == stamp) {
-    it->second.used = ++clock_;
-    return it->second.index;
-  }
-  auto loaded = SemanticIndex::load(gen_dir);
-  Entry e{stamp, loaded ? loaded.value() : nullptr, ++clock_};
-  entries_[gen_dir] = e;
-  while (entries_.size() > 3) {
-    auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
-      return a.second.used < b.second.used;
-    });
-    entries_.erase(oldest);
-  }
-  return e.index;
-}
-
 }  // namespace haku

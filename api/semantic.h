@@ -1,12 +1,10 @@
 #pragma once
 // Semantic layer of a generation: a fastText model trained on the generation's own records (subword
 // n-grams, so Finnish and Swedish inflections and compounds land near each other) and an HNSW index of
-// one vector per record. A loaded SemanticIndex is immutable and safe to share between threads;
-// SemanticCache is thread-safe; build_semantic_layer is not (one writer).
+// one vector per record. A loaded SemanticIndex is immutable and safe to share between threads (a
+// Generation holds its generation's); build_semantic_layer is not (one writer).
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -122,24 +120,6 @@ class SemanticIndex {
   struct Impl;
   explicit SemanticIndex(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
-};
-
-// Semantic indexes loaded once per generation and shared read-only by every Searcher given the cache
-// (searchd passes one to all its workers). Keeps the few most recently used generations.
-class SemanticCache {
- public:
-  // nullptr when the generation has no (loadable) semantic layer.
-  std::shared_ptr<const SemanticIndex> get(const std::string& gen_dir);
-
- private:
-  std::mutex mu_;
-  uint64_t clock_ = 0;
-  struct Entry {
-    std::string stamp;
-    std::shared_ptr<const SemanticIndex> index;
-    uint64_t used = 0;
-  };
-  std::map<std::string, Entry> entries_;
 };
 
 // The meta.txt text of a generation (its stamp); empty when absent.

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <vector>
 
+#include "api/generation_set.h"
 #include "api/searcher.h"
 #include "searchd/endpoints.h"
 #include "searchd/json_codec.h"
@@ -225,10 +226,12 @@ struct Server::Impl {
     Handler handler;
   };
 
-  // All workers share one loaded semantic layer per generation (models can be 100 MB).
+  // All workers share one GenerationSet: each generation (databases, translations, semantic layer,
+  // facet columns) is loaded once per process, and released when its last request is done.
   explicit Impl(ServerConfig c)
       : config(std::move(c)),
-        pool(SearcherOptions{config.index_dir, config.data_dir, make_semantic_cache()}, config.threads) {}
+        generations(std::make_shared<GenerationSet>(GenerationSetOptions{.index_dir = config.index_dir})),
+        pool(SearcherOptions{config.index_dir, config.data_dir, generations}, config.threads) {}
 
   // Runs `call` with a Searcher, or answers the pool's failure (503 while no index is published).
   void with_searcher(httplib::Response& res, const std::function<ApiReply(Searcher&)>& call) {
@@ -366,6 +369,7 @@ struct Server::Impl {
   }
 
   const ServerConfig config;
+  std::shared_ptr<GenerationSet> generations;
   SearcherPool pool;
   Metrics metrics;
   httplib::Server http;

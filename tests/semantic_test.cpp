@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "api/generation_set.h"
 #include "api/generations.h"
 #include "api/index_writer.h"
 #include "api/searcher.h"
@@ -247,7 +248,7 @@ TEST_CASE("without a semantic layer, or for query syntax, hybrid ranks by keywor
   }
 }
 
-TEST_CASE("update and delete rebuild the vectors; a shared cache serves every Searcher") {
+TEST_CASE("update and delete rebuild the vectors; a shared generation set serves every Searcher") {
   TempDir dir;
   auto records = sample_corpus();
   build_index(dir.path, records);
@@ -261,10 +262,12 @@ TEST_CASE("update and delete rebuild the vectors; a shared cache serves every Se
     REQUIRE(w.value()->publish().is_ok());
     CHECK(mentions(w.value()->report_lines(), "trained in"));
   }
-  auto cache = std::make_shared<SemanticCache>();
-  auto s1 = open_searcher(dir.path, cache);
-  auto s2 = open_searcher(dir.path, cache);
-  CHECK(cache->get(current_dir(dir.path)) == cache->get(current_dir(dir.path)));
+  auto set = std::make_shared<GenerationSet>(GenerationSetOptions{.index_dir = dir.path, .log = [](const std::string&) {}});
+  auto s1 = open_searcher(dir.path, set);
+  auto s2 = open_searcher(dir.path, set);
+  // One load for both Searchers: the model, vectors, translations and facet columns exist once.
+  CHECK(set->state().loads == 1);
+  CHECK(set->current() != nullptr);
   SearchRequest r = query("antirasism yrkeshögskola", SearchMode::semantic);
   r.per_page = 100;
   SearchResult a = must_search(*s1, r), b = must_search(*s2, r);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/generation_set.h"
 #include "api/index_writer.h"
 #include "api/searcher.h"
 #include "corpus/reader.h"
@@ -63,10 +64,10 @@ inline std::vector<std::string> build_index(const std::string& dir, const std::v
   return w.value()->report_lines();
 }
 
-inline std::unique_ptr<Searcher> open_searcher(const std::string& dir, std::shared_ptr<SemanticCache> cache = nullptr) {
+inline std::unique_ptr<Searcher> open_searcher(const std::string& dir, std::shared_ptr<GenerationSet> set = nullptr) {
   SearcherOptions so;
   so.index_dir = dir;
-  so.semantic_cache = std::move(cache);
+  so.generations = std::move(set);
   auto s = Searcher::open(so);
   REQUIRE_MESSAGE(s.is_ok(), s.status().message());
   return std::move(s.value());

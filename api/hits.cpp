@@ -1,0 +1,59 @@
+// Hits: stored record, score and snippet (see hits.h).
+#include "api/hits.h"
+
+namespace haku {
+
+namespace {
+
+// The best snippet of a record: its description, else a translation's, else (with no description) the
+// title, whichever has a marked word first.
+std::string snippet_for(Analyzer& analyzer, const Project& p, const SnippetTerms& terms, size_t bytes) {
+  std::string best;
+  auto consider = [&](const std::string& text, std::vector<Lang> langs) {
+    if (text.empty()) return;
+    std::string s = make_snippet(analyzer, text, langs, terms, bytes);
+    if (best.empty() || (best.find("<mark>") == std::string::npos && s.find("<mark>") != std::string::npos))
+      best = std::move(s);
+  };
+  consider(p.description, record_langs(p));
+  for (const auto& [code, tr] : p.translations) {
+    if (best.find("<mark>") != std::string::npos) break;
+    auto l = parse_lang(code);
+    consider(tr.description, l ? std::vector<Lang>{*l} : record_langs(p));
+  }
+  if (best.find("<mark>") == std::string::npos) {
+    std::string t = make_snippet(analyzer, p.title, record_langs(p), terms, bytes);
+    if (t.find("<mark>") != std::string::npos && p.description.empty()) best = t;
+  }
+  return best;
+}
+
+}  // namespace
+
+Project load_project(const Xapian::Document& doc) {
+  Project p;
+  std::string err;
+  project_from_json(doc.get_data(), &p, &err);
+  return p;
+}
+
+std::vector<Lang> record_langs(const Project& p) {
+  if (auto l = parse_lang(p.lang)) return {*l};
+  return {Lang::fi, Lang::sv, Lang::en};
+}
+
+Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, double score, const SnippetTerms& terms, bool marked,
+             size_t snippet_bytes) {
+  Hit h;
+  h.project = load_project(doc);
+  h.id = h.project.id;
+  h.score = score;
+  h.matched_lang = h.project.lang;
+  h.snippet = marked ? snippet_for(ctx.analyzer, h.project, terms, snippet_bytes) : std::string();
+  if (h.snippet.empty() && !h.project.description.empty())
+    h.snippet = make_snippet(ctx.analyzer, h.project.description, record_langs(h.project), SnippetTerms({}),
+                             snippet_bytes);
+  return h;
+}
+
+}  // namespace haku

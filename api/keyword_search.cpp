@@ -1,0 +1,88 @@
+// The keyword run (see keyword_search.h).
+#include "api/keyword_search.h"
+
+#include <algorithm>
+#include <memory>
+
+#include "api/cursor.h"
+#include "api/facets_filters.h"
+#include "api/hits.h"
+#include "api/schema.h"
+
+namespace haku {
+
+Result<SearchResult> keyword_search(SearchContext& ctx, const Xapian::Query& text_query, bool browse,
+                                    const SearchRequest& r, std::optional<Explain> explain,
+                                    const std::set<std::string>& terms, uint64_t offset) {
+  Xapian::Database& d = ctx.db;
+  SearchResult res;
+  Xapian::Query q = with_filters(text_query, filter_queries(r, ""));
+  Xapian::Enquire enq(d);
+  enq.set_query(q);
+  enq.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+  bool desc = r.descending.value_or(true);
+  SortBy sort = r.sort;
+  if (browse && sort == SortBy::relevance) sort = SortBy::start_date;
+  switch (sort) {
+    case SortBy::relevance:
+      if (!desc) enq.set_docid_order(Xapian::Enquire::DESCENDING);
+      break;
+    case SortBy::start_date: enq.set_sort_by_value_then_relevance(schema::kSlotStart, desc); break;
+    case SortBy::end_date: enq.set_sort_by_value_then_relevance(schema::kSlotEnd, desc); break;
+    case SortBy::budget: enq.set_sort_by_value_then_relevance(schema::kSlotBudget, desc); break;
+    case SortBy::eu_contribution: enq.set_sort_by_value_then_relevance(schema::kSlotEu, desc); break;
+  }
+  // With facets, the ranked pass visits every match: it counts the facets nobody filters on and
+  // makes the total exact, instead of a second pass for each.
+  std::unique_ptr<FacetCounter> counter;
+  Xapian::doccount check_at_least = kExactBelow;
+  if (!r.facets.empty()) {
+    counter = facet_counter(ctx.gen(), plain_facets(r));
+    enq.add_matchspy(counter.get());
+    check_at_least = std::max(check_at_least, d.get_doccount());
+  }
+  Xapian::MSet mset = enq.get_mset(static_cast<Xapian::doccount>(offset), r.per_page, check_at_least);
+  res.total = mset.get_matches_estimated();
+  res.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
+  if (!res.total_exact) res.total = mset.get_matches_lower_bound();
+  const double max_w = mset.get_max_attained() > 0 ? mset.get_max_attained() : 1.0;
+  const SnippetTerms snippet_terms(terms);
+  for (auto it = mset.begin(); it != mset.end(); ++it)
+    res.hits.push_back(make_hit(ctx, it.get_document(), browse ? 1.0 : it.get_weight() / max_w, snippet_terms,
+                                !terms.empty(), r.snippet_bytes));
+  if (offset + mset.size() < res.total && mset.size() == r.per_page)
+    res.next_cursor = make_cursor(ctx.gen().name(), offset + r.per_page, r);
+  res.facets = count_facets(ctx, text_query, r, counter.get());
+  if (!r.facets.empty() && !res.total_exact) {
+    // Not expected (the pass above checked every match); counted exactly as the API promises.
+    Xapian::Enquire e2(d);
+    e2.set_query(q);
+    e2.set_weighting_scheme(Xapian::BoolWeight());
+    Xapian::MSet all = e2.get_mset(0, 0, d.get_doccount());
+    res.total = all.get_matches_estimated();
+    res.total_exact = true;
+  }
+  if (explain) {
+    explain->parsed_query = q.get_description();
+    res.explain = std::move(explain);
+  }
+  return res;
+}
+
+bool any_match(Xapian::Database& d, const Xapian::Query& q) {
+  Xapian::Enquire enq(d);
+  enq.set_query(q);
+  enq.set_weighting_scheme(Xapian::BoolWeight());
+  return enq.get_mset(0, 1).size() > 0;
+}
+
+std::pair<uint64_t, bool> count_matches(Xapian::Database& d, const Xapian::Query& q, bool exact) {
+  Xapian::Enquire enq(d);
+  enq.set_query(q);
+  enq.set_weighting_scheme(Xapian::BoolWeight());
+  Xapian::MSet m = enq.get_mset(0, 0, exact ? d.get_doccount() : kExactBelow);
+  bool is_exact = m.get_matches_lower_bound() == m.get_matches_upper_bound();
+  return {is_exact ? m.get_matches_estimated() : m.get_matches_lower_bound(), is_exact};
+}
+
+}  // namespace haku

@@ -1,0 +1,48 @@
+// More like this (see more_like_this.h).
+#include "api/more_like_this.h"
+
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "api/keyword_search.h"
+#include "api/schema.h"
+
+namespace haku {
+
+namespace {
+// Expansion terms for more-like-this: words and stems, not ids, filters or folded forms.
+class SimilarDecider : public Xapian::ExpandDecider {
+ public:
+  bool operator()(const std::string& term) const override {
+    if (term.empty()) return false;
+    unsigned char c = static_cast<unsigned char>(term[0]);
+    if (c >= 'A' && c <= 'Z') return term[0] == 'Z' || term[0] == 'L';
+    return term.size() > 2 && !(c >= '0' && c <= '9');
+  }
+};
+}  // namespace
+
+Result<SearchResult> more_like_this(SearchContext& ctx, const std::string& id, const SearchRequest& request) {
+  Xapian::Database& d = ctx.db;
+  const std::string idterm = std::string(schema::kId) + id;
+  Xapian::PostingIterator p = d.postlist_begin(idterm);
+  if (p == d.postlist_end(idterm)) return Status::error(StatusCode::not_found, "no project with id '" + id + "'", "id");
+  Xapian::RSet rset;
+  rset.add_document(*p);
+  Xapian::Enquire enq(d);
+  enq.set_query(Xapian::Query(idterm));
+  SimilarDecider decider;
+  Xapian::ESet eset = enq.get_eset(40, rset, &decider);
+  std::vector<Xapian::Query> terms;
+  for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
+  Xapian::Query q(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
+                  Xapian::Query(idterm));
+  std::set<std::string> tset(q.get_unique_terms_begin(), q.get_unique_terms_end());
+  std::optional<Explain> ex;
+  if (request.explain) ex = Explain{"", {}, false, {}, {"more like " + id + ": relevance feedback terms"}};
+  const uint64_t offset = static_cast<uint64_t>(request.page - 1) * request.per_page;
+  return keyword_search(ctx, q, false, request, ex, tset, offset);
+}
+
+}  // namespace haku

@@ -10,6 +10,7 @@
 #include "api/facets_filters.h"
 #include "api/hits.h"
 #include "api/keyword_search.h"
+#include "api/ranking.h"
 #include "api/schema.h"
 #include "api/semantic.h"
 
@@ -199,7 +200,7 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
   if (hybrid) {
     kenq.emplace(d);
     kenq->set_query(with_filters(keyword_query, filters));
-    kenq->set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+    kenq->set_weighting_scheme(keyword_weighting(d));
     Xapian::MSet m = kenq->get_mset(0, kFuseDepth, kFuseDepth + 1);
     for (auto it = m.begin(); it != m.end(); ++it) {
       krank.emplace(*it, klist.size());

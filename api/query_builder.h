@@ -37,6 +37,9 @@ class QueryBuilder {
  private:
   Xapian::Query rebuild(const Xapian::Query& q, bool positional, BuiltQuery& out, bool top);
   Xapian::Query expand_word(const std::string& term, bool positional, BuiltQuery& out, bool droppable);
+  // A query of kLongQueryWords plain words or more: the OR of the words, filtered to the records that
+  // hold min_words() of them. Anything else is returned as built.
+  Xapian::Query min_should_match(const Xapian::Query& parsed, const Xapian::Query& built);
   // The word's translations as weighted alternatives, appended to `alts`.
   void add_translations(const std::string& word, BuiltQuery& out, std::vector<Xapian::Query>& alts);
   // A translation as a query in its own language: the word's forms, or a phrase of several words.
@@ -47,6 +50,11 @@ class QueryBuilder {
   const Xapian::Database& db_;
   const TranslationTable* translations_;
 };
+
+// From this many words (stopwords left out) a query of plain words matches on most of them, not all.
+inline constexpr size_t kLongQueryWords = 4;
+// How many of a long query's `words` a record must hold.
+size_t min_words(size_t words);
 
 // The languages a query is analysed in: the given one, the one detected from its words (3 or more,
 // operators and field:value words left out), or all three.

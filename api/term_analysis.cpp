@@ -8,13 +8,6 @@
 namespace haku {
 
 namespace {
-// Query weights of the alternatives, relative to the word as typed.
-constexpr double kWeightFolded = 0.4;
-constexpr double kWeightStem = 0.7;
-constexpr double kWeightLemma = 0.8;
-constexpr double kWeightPartOfDoc = 0.35;  // the word (or its lemma) is a compound part in the record
-constexpr double kWeightOwnParts = 0.3;    // all parts of the query's compound, anywhere in the record
-
 unsigned wdf_of(TermKind kind) {
   switch (kind) {
     case TermKind::stem: return schema::kWdfStem;
@@ -56,17 +49,17 @@ void TermAnalysis::index_terms(const Word& w, const std::vector<Lang>& langs, st
 std::vector<QueryAlternative> TermAnalysis::query_alternatives(const std::string& word, const std::vector<Lang>& langs,
                                                                bool own_parts) {
   std::vector<QueryAlternative> alts;
-  auto add = [&](FormKind kind, std::optional<Lang> lang, std::string text, std::string term, double weight) {
+  auto add = [&](FormKind kind, std::optional<Lang> lang, std::string text, std::string term) {
     for (const QueryAlternative& a : alts)
       if (a.terms.size() == 1 && a.terms[0] == term) return;
-    alts.push_back({kind, lang, std::move(text), {std::move(term)}, weight});
+    alts.push_back({kind, lang, std::move(text), {std::move(term)}});
   };
-  add(FormKind::surface, std::nullopt, word, word, 1.0);
+  add(FormKind::surface, std::nullopt, word, word);
   // F+fold(word) reaches "yrkeshögskola" from "yrkeshogskola"; fold(word) itself reaches a record that
   // was written without the diacritics.
   const std::string folded = fold_diacritics(word);
-  add(FormKind::folded, std::nullopt, folded, std::string(schema::kFolded) + folded, kWeightFolded);
-  if (folded != word) add(FormKind::folded, std::nullopt, folded, folded, kWeightFolded);
+  add(FormKind::folded, std::nullopt, folded, std::string(schema::kFolded) + folded);
+  if (folded != word) add(FormKind::folded, std::nullopt, folded, folded);
   for (Lang l : langs) {
     // A copy: derive() may be called again before the alternatives are used.
     const std::vector<Derived> derived = analyzer_.derive(word, l);
@@ -75,30 +68,30 @@ std::vector<QueryAlternative> TermAnalysis::query_alternatives(const std::string
     for (const Derived& d : derived) {
       switch (d.kind) {
         case TermKind::stem:
-          add(FormKind::stem, l, d.text, schema::derived_term(TermKind::stem, l, d.text), kWeightStem);
+          add(FormKind::stem, l, d.text, schema::derived_term(TermKind::stem, l, d.text));
           break;
         case TermKind::lemma:
           if (!full_) break;
           has_lemma = true;
-          add(FormKind::lemma, l, d.text, schema::derived_term(TermKind::lemma, l, d.text), kWeightLemma);
-          add(FormKind::part, l, d.text, schema::derived_term(TermKind::part, l, d.text), kWeightPartOfDoc);
+          add(FormKind::lemma, l, d.text, schema::derived_term(TermKind::lemma, l, d.text));
+          add(FormKind::part, l, d.text, schema::derived_term(TermKind::part, l, d.text));
           break;
         case TermKind::part:
           if (full_) parts.push_back(schema::derived_term(TermKind::part, l, d.text));
           break;
       }
     }
-    if (full_ && !analyzer_.is_stopword(word, l)) {
+    if (full_ && analyzer_.has_morphology(l) && !analyzer_.is_stopword(word, l)) {
       // The word as a lemma, also where the analyser gives it no lemma of its own: the base forms it
       // writes for inflected words are not all words it knows alone (Voikko's "ammattiopinto" for
       // "ammattiopinnot", "aluekehittää" for "aluekehittäminen").
-      add(FormKind::lemma, l, word, schema::derived_term(TermKind::lemma, l, word), kWeightLemma);
-      if (!has_lemma) add(FormKind::part, l, word, schema::derived_term(TermKind::part, l, word), kWeightPartOfDoc);
+      add(FormKind::lemma, l, word, schema::derived_term(TermKind::lemma, l, word));
+      if (!has_lemma) add(FormKind::part, l, word, schema::derived_term(TermKind::part, l, word));
     }
     if (own_parts && parts.size() >= 2) {
       std::string shown;
       for (const std::string& p : parts) shown += (shown.empty() ? "" : " + ") + p.substr(2);
-      alts.push_back({FormKind::parts, l, std::move(shown), std::move(parts), kWeightOwnParts});
+      alts.push_back({FormKind::parts, l, std::move(shown), std::move(parts)});
     }
   }
   return alts;

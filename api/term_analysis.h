@@ -1,7 +1,7 @@
 #pragma once
 // The one mapping from a word to terms, written once: the index terms a word of a record is stored
-// under (with their within-document weights) and the query alternatives a query word is searched under
-// (with their query weights), both from the same analysis (stemmers/analyzer.h) and the same schema
+// under (with their within-document weights) and the query alternatives a query word is searched under,
+// both from the same analysis (stemmers/analyzer.h) and the same schema
 // (api/schema.h). DocumentBuilder indexes with it, QueryBuilder expands with it and SnippetTerms marks
 // with it, so what is indexed, what is searched and what is highlighted cannot drift apart. A query
 // word reaches a record's word when one of its alternatives is one of that word's index terms: the
@@ -40,7 +40,9 @@ struct QueryAlternative {
   std::optional<Lang> lang;        // none for the surface and folded forms
   std::string text;                // the form (explain shows it)
   std::vector<std::string> terms;  // one term; for `parts` every part's term, all required
-  double weight = 1;  // the form's query weight, relative to the word as typed
+  // No query weight: a query word's alternatives form one synonym group (api/query_builder.h), and in
+  // it the record's within-document weights rank the forms (the word as typed counts its surface,
+  // stem and lemma; a sibling form only the stem and lemma; a compound part only the part).
 };
 
 class TermAnalysis {

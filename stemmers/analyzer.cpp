@@ -264,4 +264,8 @@ bool Analyzer::is_stopword(std::string_view norm, Lang lang) const {
 
 AnalyzerFeatures Analyzer::features() const { return impl_->features; }
 
+bool Analyzer::has_morphology(Lang lang) const {
+  return (lang == Lang::fi && impl_->finnish) || (lang == Lang::sv && impl_->swedish);
+}
+
 }  // namespace haku

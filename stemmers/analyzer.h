@@ -78,6 +78,9 @@ class Analyzer {
   bool is_stopword(std::string_view norm, Lang lang) const;
 
   AnalyzerFeatures features() const;
+  // Whether derive() gives lemmas and compound parts in `lang` (Voikko for fi, the lexicon for sv; never
+  // for en).
+  bool has_morphology(Lang lang) const;
 
  private:
   struct Impl;

@@ -34,13 +34,42 @@ Xapian::termpos DocumentBuilder::index_text(Xapian::Document& doc, const std::st
     terms_.index_terms(w, langs, &scratch_);
     for (const IndexTerm& t : scratch_) doc.add_posting(t.term, pos, t.wdf * boost);
     if (!field_prefix.empty()) doc.add_posting(std::string(field_prefix) + w.norm, pos, boost);
-    if (spellings && !terms_.stopword_everywhere(w.norm, langs) && spelling_worthy(w.norm)) spellings->push_back(w.norm);
+    if (spellings && !terms_.stopword_everywhere(w.norm, langs) && spelling_worthy(w.norm)) spellings->push_back(w.norm);  // = spelling_word()
   }
   return last + kFieldGap;
 }
 
+bool DocumentBuilder::spelling_word(const Word& w, const std::vector<Lang>& langs) const {
+  if (!spelling_worthy(w.norm)) return false;
+  for (Lang lang : langs)
+    if (!analyzer_.is_stopword(w.norm, lang)) return true;
+  return false;
+}
+
+void DocumentBuilder::add_spelling_words(const std::string& text, const std::vector<Lang>& langs,
+                                         std::vector<std::string>* spellings) const {
+  for (const Word& w : analyzer_.tokenize(text))
+    if (spelling_word(w, langs)) spellings->push_back(w.norm);
+}
+
+std::vector<std::string> DocumentBuilder::spelling_words(const Project& p) const {
+  // The same fields, in the same languages, as build() gives the table.
+  std::vector<std::string> out;
+  const std::vector<Lang> body_langs = field_languages(p.title + "\n" + p.description, p.lang);
+  add_spelling_words(p.title, body_langs, &out);
+  add_spelling_words(p.description, body_langs, &out);
+  for (const auto& [code, tr] : p.translations) {
+    auto l = parse_lang(code);
+    std::vector<Lang> langs = l ? std::vector<Lang>{*l} : body_langs;
+    add_spelling_words(tr.title, langs, &out);
+    add_spelling_words(tr.description, langs, &out);
+  }
+  return out;
+}
+
 Xapian::Document DocumentBuilder::build(Project& p, std::vector<std::string>* spellings) {
   Xapian::Document doc;
+  doc.add_value(schema::kSlotContentHash, schema::content_hash(p));  // before analysis fills in lang
   if (p.lang.empty()) {
     if (auto l = analyzer_.detect(p.title + "\n" + p.description)) p.lang = std::string(lang_code(*l));
   }

@@ -112,17 +112,22 @@ FacetList count_facets(SearchContext& ctx, const Xapian::Query& base, const Sear
   for (const auto& name : r.facets) {
     std::vector<FacetCount> values;
     std::set<std::string> selected;
+    // Filter values compare as their terms do (fund:EAKR selects ERDF).
+    const schema::FacetSpec& spec = *schema::find_facet(name);
+    auto same = [&](const std::string& v) { return schema::facet_term(spec, v); };
     for (const auto& [k, v] : r.filters)
-      if (k == name) selected.insert(normalize(v));
-    for (const auto& [value, n] : counts[name]) values.push_back({value, n, selected.count(normalize(value)) > 0});
+      if (k == name) selected.insert(same(v));
+    for (const auto& [value, n] : counts[name]) values.push_back({value, n, selected.count(same(value)) > 0, {}});
     for (const auto& [k, v] : r.filters) {
       if (k != name) continue;
-      bool present = std::any_of(values.begin(), values.end(), [&](auto& fc) { return normalize(fc.value) == normalize(v); });
-      if (!present) values.push_back({v, 0, true});
+      bool present = std::any_of(values.begin(), values.end(), [&](auto& fc) { return same(fc.value) == same(v); });
+      if (!present) values.push_back({v, 0, true, {}});
     }
     std::sort(values.begin(), values.end(), [](const FacetCount& a, const FacetCount& b) {
       return a.count != b.count ? a.count > b.count : a.value < b.value;
     });
+    // Labels in the interface language (fund ERDF: EAKR / ERUF / ERDF; status).
+    for (auto& fc : values) fc.label = schema::facet_label(spec, fc.value, schema::label_language(r.ui_lang, r.lang));
     out.emplace_back(name, std::move(values));
   }
   return out;

@@ -1,11 +1,15 @@
 // IndexWriter: builds or updates a generation and publishes it atomically (see index_writer.h).
 #include "api/index_writer.h"
 
+#include <signal.h>
+#include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -18,14 +22,25 @@
 
 #include "api/document_builder.h"
 #include "api/generations.h"
+#include "api/reference_queries.h"
 #include "api/schema.h"
+#include "api/searcher.h"
 #include "api/semantic.h"
 
 namespace fs = std::filesystem;
 
 namespace haku {
 
+void kill_point(const char* point) {
+  const char* at = std::getenv("HAKU_KILL_AT");
+  if (at && std::strcmp(at, point) == 0) ::raise(SIGKILL);
+}
+
 namespace {
+// Word -> change of its spelling-table frequency: what the added records bring, minus what the
+// replaced and deleted ones had brought.
+using SpellingDelta = std::unordered_map<std::string, int64_t>;
+
 std::string join(const std::vector<std::string>& v, const char* sep) {
   std::string out;
   for (const auto& s : v) {
@@ -70,6 +85,7 @@ class ShardWorker {
   struct Job {
     Project project;
     Xapian::docid docid;
+    bool replaces = false;  // an earlier record with the same id has this docid in the open segment
   };
 
   ShardWorker(const WriterOptions& options, std::string path) : options_(options), path_(std::move(path)) {
@@ -114,7 +130,7 @@ class ShardWorker {
     for (Xapian::docid k = 0; k < segments_; ++k) out.push_back(segment_path(k));
     return out;
   }
-  std::unordered_map<std::string, Xapian::termcount>& spelling_counts() { return spelling_counts_; }
+  SpellingDelta& spelling_counts() { return spelling_counts_; }
 
  private:
   void fail(std::string message) {
@@ -150,6 +166,14 @@ class ShardWorker {
         }
         spellings.clear();
         Xapian::Document doc = builder.build(job.project, &spellings);
+        const bool open_segment = db && segment_of(job.docid, options_.segment_records) + 1 == segments_;
+        if (job.replaces && open_segment) {
+          // The replaced record's words leave the spelling table with it.
+          Project old;
+          std::string err;
+          if (project_from_json(db->get_document(job.docid).get_data(), &old, &err))
+            for (const auto& w : builder.spelling_words(old)) --spelling_counts_[w];
+        }
         // Segments live only until publish() merges them, so they are not synced to disk. The
         // dispatcher never sends a record back to an earlier segment.
         if (!db || segment_of(job.docid, options_.segment_records) + 1 != segments_) {
@@ -189,17 +213,19 @@ class ShardWorker {
   bool closed_ = false;
   bool failed_ = false;
   std::string error_;
-  std::unordered_map<std::string, Xapian::termcount> spelling_counts_;
+  SpellingDelta spelling_counts_;
 };
 
 // Adds each word to the spelling table of one shard (chosen by hash, so the shards' tables are added on
-// all threads at once and a word's count lands once); compaction then merges the tables.
-Status add_spellings(std::vector<std::unique_ptr<ShardWorker>>& shards) {
-  std::unordered_map<std::string, Xapian::termcount> total = std::move(shards[0]->spelling_counts());
+// all threads at once and a word's count lands once); compaction then merges the tables. `removed`: the
+// words of records replaced in closed segments.
+Status add_spellings(std::vector<std::unique_ptr<ShardWorker>>& shards, const SpellingDelta& removed) {
+  SpellingDelta total = std::move(shards[0]->spelling_counts());
   for (size_t k = 1; k < shards.size(); ++k) {
     for (const auto& [w, n] : shards[k]->spelling_counts()) total[w] += n;
     shards[k]->spelling_counts().clear();
   }
+  for (const auto& [w, n] : removed) total[w] += n;
   std::vector<std::string> errors(shards.size());
   std::vector<std::thread> threads;
   for (size_t k = 0; k < shards.size(); ++k) {
@@ -210,7 +236,7 @@ Status add_spellings(std::vector<std::unique_ptr<ShardWorker>>& shards) {
                                     Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
         std::hash<std::string> h;
         for (const auto& [w, n] : total)
-          if (h(w) % shards.size() == k) db.add_spelling(w, n);
+          if (n > 0 && h(w) % shards.size() == k) db.add_spelling(w, static_cast<Xapian::termcount>(n));
         db.commit();
         db.close();
       } catch (const Xapian::Error& e) {
@@ -223,6 +249,50 @@ Status add_spellings(std::vector<std::unique_ptr<ShardWorker>>& shards) {
     if (!e.empty()) return Status::error(StatusCode::io_error, e);
   return Status::ok();
 }
+// Hears of a Xapian compaction's progress table by table: the crash tests stop a build in the middle
+// of its merge there.
+class MergeProgress : public Xapian::Compactor {
+ public:
+  void set_status(const std::string& table, const std::string& status) override {
+    (void)table;
+    if (!status.empty()) kill_point("merge");  // a table is done, others are not
+  }
+};
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+std::string percent(double fraction) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f %%", fraction * 100.0);
+  return buf;
+}
+
+// A folder holding only `current` -> GEN and a link to GEN, so a Searcher (which serves DIR/current)
+// can run the reference queries on a generation before it is published. Removed with the object.
+class StagedGeneration {
+ public:
+  StagedGeneration(const std::string& index_dir, const std::string& gen)
+      : dir_((fs::path(index_dir) / (".verify." + std::to_string(::getpid()))).string()) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+    fs::create_directories(dir_, ec);
+    if (!ec) fs::create_directory_symlink(fs::path("..") / gen, fs::path(dir_) / gen, ec);
+    if (!ec) fs::create_directory_symlink(gen, fs::path(dir_) / "current", ec);
+    error_ = ec ? "cannot stage " + gen + " for its reference queries: " + ec.message() : "";
+  }
+  ~StagedGeneration() {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);  // the links only, not what they point at
+  }
+  const std::string& dir() const { return dir_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::string dir_;
+  std::string error_;
+};
 }  // namespace
 
 struct IndexWriter::Impl {
@@ -232,7 +302,11 @@ struct IndexWriter::Impl {
   std::unique_ptr<DocumentBuilder> builder;
   std::optional<Xapian::WritableDatabase> db;
   std::string gen;         // generation being written
+  std::string kind;        // build | sync | update (the manifest's kind)
+  std::string fallback;    // begin_sync() that became a full build: why
+  std::string base;        // the generation an update or sync starts from
   bool in_place = false;   // editing the published generation
+  std::chrono::steady_clock::time_point started;
   // A build runs on shards (one per thread): id -> (shard, docid in the shard). Adding by docid avoids
   // Xapian's per-record lookup of the id term (replace_document by term was a third of build time).
   std::vector<std::unique_ptr<ShardWorker>> shards;
@@ -243,26 +317,46 @@ struct IndexWriter::Impl {
   bool published = false;
   uint64_t added = 0;
   std::vector<std::string> spellings;
-  // Words for the spelling table, counted over the whole build and added once each at publish():
-  // Xapian's add_spelling() per occurrence dominated indexing time.
-  std::unordered_map<std::string, Xapian::termcount> spelling_counts;
+  // Words for the spelling table, counted over the whole update and applied once each at publish():
+  // Xapian's add_spelling() per occurrence dominated indexing time. Replaced and deleted records
+  // count negatively, so their words leave the table ("did you mean" never offers a deleted word).
+  SpellingDelta spelling_delta;
   SemanticBuildReport semantic;  // of the last publish()
   std::vector<std::string> build_lines;  // of the last publish(): how the shards were merged
+  bool has_source = false;
+  SourceReport source;
+  PublishReport report;
+  // Sync: the published generation's records by id, and whether the source still has them.
+  struct Known {
+    Xapian::docid docid = 0;
+    std::string hash;
+    bool seen = false;
+  };
+  std::unordered_map<std::string, Known> known;
+  bool copied = false;  // sync: `base` has been copied into `gen` (on the first change)
+  uint64_t n_added = 0, n_changed = 0, n_deleted = 0, n_unchanged = 0;
+
+  void emit(const LogEvent& e) const {
+    if (options.on_event) options.on_event(e);
+  }
 
   // Trains (or reuses) the generation's semantic layer. A failure leaves the generation keyword-only
   // rather than failing the publish: the report says why.
   void build_semantic(const std::string& dir) {
     const std::string gen_dir = (fs::path(dir) / gen).string();
     semantic = {};
-    if (!options.full_analysis) {
+    if (!options.full_analysis || !options.semantic_layer) {
       remove_semantic_layer(gen_dir);
-      semantic.skipped_because = "keyword-only build";
+      semantic.skipped_because = options.full_analysis ? "turned off for this build" : "keyword-only build";
       return;
     }
     SemanticBuildOptions so;
     so.gen_dir = gen_dir;
     std::string cur = generations::current(dir);
     if (!cur.empty() && cur != gen) so.previous_gen_dir = (fs::path(dir) / cur).string();
+    // Updates and syncs keep the previous model while little has changed (api/semantic.h).
+    if (kind != "build" && !so.previous_gen_dir.empty())
+      so.changed_records = std::max<uint64_t>(1, n_added + n_changed + n_deleted);
     if (Status s = build_semantic_layer(so, *analyzer, &semantic); !s) {
       remove_semantic_layer(gen_dir);
       semantic = {};
@@ -270,13 +364,29 @@ struct IndexWriter::Impl {
     }
   }
 
+  std::string gen_dir() const { return (fs::path(options.index_dir) / gen).string(); }
   std::string shard_dir() const { return (fs::path(options.index_dir) / gen / "shards").string(); }
 
-  // A fresh build: one shard per thread under GEN/shards, merged into GEN/xapian by publish().
-  Status start_shards(const std::string& name) {
+  // A new generation folder with its manifest saying "building": if this process dies, prune() knows
+  // the folder for what it is.
+  Status create_generation(const std::string& name, const std::string& what) {
+    std::error_code ec;
+    fs::create_directories(fs::path(options.index_dir) / name, ec);
+    if (ec) return Status::error(StatusCode::io_error, "cannot create generation " + name + ": " + ec.message());
     gen = name;
+    kind = what;
     published = false;
     added = 0;
+    report = {};
+    started = std::chrono::steady_clock::now();
+    generations::Manifest m;
+    m.kind = what;
+    m.created = generations::utc_now();
+    return generations::write_manifest(options.index_dir, name, m);
+  }
+
+  // A fresh build: one shard per thread under GEN/shards, merged into GEN/xapian by publish().
+  Status start_shards() {
     const unsigned n = build_threads(options.threads);
     std::error_code ec;
     fs::create_directories(shard_dir(), ec);
@@ -297,6 +407,7 @@ struct IndexWriter::Impl {
 
   Status add_to_shard(const Project& project) {
     auto [it, inserted] = shard_ids.try_emplace(project.id, 0u, 0u);
+    bool replaces = !inserted;
     if (!inserted) {
       // A repeated id replaces the earlier record: in place while its segment is still being written,
       // else the earlier one is deleted from its closed segment at publish and this one is added anew.
@@ -304,6 +415,7 @@ struct IndexWriter::Impl {
       if (segment_of(docid, options.segment_records) != segment_of(shard_next[k], options.segment_records)) {
         stale.emplace_back(k, docid);
         inserted = true;
+        replaces = false;
       }
     }
     if (inserted) {
@@ -312,7 +424,7 @@ struct IndexWriter::Impl {
       next_shard = (next_shard + 1) % shards.size();
     }
     auto [k, docid] = it->second;
-    if (!shards[k]->push({project, docid})) {
+    if (!shards[k]->push({project, docid, replaces})) {
       Status s = shards[k]->finish();
       return s ? Status::error(StatusCode::internal, "build thread stopped") : s;
     }
@@ -322,25 +434,29 @@ struct IndexWriter::Impl {
   // Joins the build threads, adds the spelling words and merges the shards into GEN/xapian.
   Status merge_shards() {
     const auto t0 = std::chrono::steady_clock::now();
-    auto since = [](std::chrono::steady_clock::time_point t) {
-      return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-    };
     Status failed = Status::ok();
     for (auto& sh : shards)
       if (Status s = sh->finish(); !s && failed) failed = s;
     if (!failed) return failed;
-    const double drain_s = since(t0);
+    const double drain_s = seconds_since(t0);
     const auto t1 = std::chrono::steady_clock::now();
-    if (Status s = add_spellings(shards); !s) return s;
-    const double spell_s = since(t1);
-    const auto t2 = std::chrono::steady_clock::now();
-    const std::string target = generations::database_path(options.index_dir, gen);
+    SpellingDelta removed;
     try {
       for (auto [k, docid] : stale) {
-        Xapian::WritableDatabase seg(shards[k]->segment_path(segment_of(docid, options.segment_records)), Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+        Xapian::WritableDatabase seg(shards[k]->segment_path(segment_of(docid, options.segment_records)),
+                                     Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
+        take_back_spellings(seg.get_document(docid), &removed);
         seg.delete_document(docid);
         seg.commit();
       }
+    } catch (const Xapian::Error& e) {
+      return Status::error(StatusCode::io_error, "cannot remove replaced records: " + e.get_description());
+    }
+    if (Status s = add_spellings(shards, removed); !s) return s;
+    const double spell_s = seconds_since(t1);
+    const auto t2 = std::chrono::steady_clock::now();
+    const std::string target = generations::database_path(options.index_dir, gen);
+    try {
       Xapian::Database all;
       for (auto& sh : shards) {
         for (const auto& seg : sh->segments()) all.add_database(Xapian::Database(seg));
@@ -348,14 +464,15 @@ struct IndexWriter::Impl {
       }
       // Renumbers: shard k's records follow shard k-1's. Compaction also packs the B-trees full,
       // which makes the published database smaller and faster to search.
-      all.compact(target);
+      MergeProgress progress;
+      all.compact(target, 0, 0, progress);
     } catch (const Xapian::Error& e) {
       return Status::error(StatusCode::io_error, "cannot merge the build's shards: " + e.get_description());
     }
     char line[200];
     std::snprintf(line, sizeof line,
                   "build threads: %zu; at publish: last records %.2f s, spelling table %.2f s, merging the shards %.2f s",
-                  shards.size(), drain_s, spell_s, since(t2));
+                  shards.size(), drain_s, spell_s, seconds_since(t2));
     build_lines = {line};
     shards.clear();
     shard_ids.clear();
@@ -369,16 +486,246 @@ struct IndexWriter::Impl {
     return Status::ok();
   }
 
-  Status start(const std::string& name, int flags) {
+  // The words a stored record gave the spelling table, counted down in `delta`.
+  void take_back_spellings(const Xapian::Document& doc, SpellingDelta* delta) {
+    Project old;
+    std::string err;
+    if (!project_from_json(doc.get_data(), &old, &err)) return;
+    for (const auto& w : builder->spelling_words(old)) --(*delta)[w];
+  }
+
+  Status open_db(const std::string& name, int flags) {
     try {
       db.emplace(generations::database_path(options.index_dir, name), flags | Xapian::DB_BACKEND_GLASS);
     } catch (const Xapian::Error& e) {
       return Status::error(StatusCode::io_error, "cannot open index for writing: " + e.get_description());
     }
-    gen = name;
-    published = false;
-    added = 0;
     return Status::ok();
+  }
+
+  // Copies the published generation's database into the new generation (once) and opens it for writing.
+  Status copy_base() {
+    if (copied) return Status::ok();
+    if (Status s = generations::copy_tree(generations::database_path(options.index_dir, base),
+                                          generations::database_path(options.index_dir, gen));
+        !s)
+      return Status::error(StatusCode::io_error, "cannot copy generation " + base + ": " + s.message());
+    copied = true;
+    return open_db(gen, Xapian::DB_OPEN);
+  }
+
+  // Why the published generation cannot be synced incrementally (analysed differently); empty if it can.
+  std::string sync_mismatch(const Xapian::Database& pub) const {
+    const std::string schema_v = pub.get_metadata(std::string(schema::kMetaSchema));
+    if (schema_v != std::to_string(schema::kSchemaVersion))
+      return "the published generation has schema " + (schema_v.empty() ? std::string("1") : schema_v) +
+             ", this indexer writes " + std::to_string(schema::kSchemaVersion);
+    const std::string full = pub.get_metadata(std::string(schema::kMetaFullAnalysis));
+    if (full != (options.full_analysis ? "1" : "0"))
+      return options.full_analysis ? "the published generation is keyword-only" : "the published generation has full analysis";
+    const std::string features = pub.get_metadata(std::string(schema::kMetaFeatures));
+    const std::string ours = feature_list(analyzer->features(), options.full_analysis);
+    if (features != ours) return "analysis features differ (published " + features + ", now " + ours + ")";
+    return {};
+  }
+
+  Status sync_add(const Project& project) {
+    const std::string hash = schema::content_hash(project);
+    auto it = known.find(project.id);
+    if (it != known.end() && it->second.hash == hash) {
+      if (!it->second.seen) ++n_unchanged;
+      it->second.seen = true;
+      return Status::ok();
+    }
+    if (Status s = copy_base(); !s) return s;
+    Project p = project;
+    spellings.clear();
+    Xapian::Document doc = builder->build(p, &spellings);
+    if (it != known.end()) {
+      take_back_spellings(db->get_document(it->second.docid), &spelling_delta);
+      db->replace_document(it->second.docid, doc);
+      if (!it->second.seen) ++n_changed;
+      it->second.seen = true;
+      it->second.hash = hash;
+    } else {
+      Xapian::docid docid = db->add_document(doc);
+      known.emplace(project.id, Known{docid, hash, true});
+      ++n_added;
+    }
+    for (const auto& w : spellings) ++spelling_delta[w];
+    return Status::ok();
+  }
+
+  // Sync: the published records the source no longer has are deleted.
+  Status sync_deletions() {
+    for (auto& [id, k] : known) {
+      if (k.seen) continue;
+      if (Status s = copy_base(); !s) return s;
+      take_back_spellings(db->get_document(k.docid), &spelling_delta);
+      db->delete_document(k.docid);
+      ++n_deleted;
+    }
+    known.clear();
+    return Status::ok();
+  }
+
+  uint64_t published_documents(const std::string& name) const {
+    if (name.empty()) return 0;
+    try {
+      return Xapian::Database(generations::database_path(options.index_dir, name)).get_doccount();
+    } catch (const Xapian::Error&) {
+      return 0;  // a damaged published generation: nothing to compare with
+    }
+  }
+
+  using Reasons = std::vector<std::pair<std::string, std::string>>;  // (why, the option at fault)
+
+  // The gate's checks of the source: it failed, gave nothing, or rejected too much.
+  void check_source(Reasons* reasons) const {
+    if (!has_source) return;
+    if (!source.failure.empty()) reasons->emplace_back(source.failure, "source");
+    if (source.accepted == 0)
+      reasons->emplace_back("nothing accepted from the source (read " + std::to_string(source.read) + ", rejected " +
+                                std::to_string(source.rejected) + ")",
+                            "source");
+    if (source.read > 0) {
+      const double rate = double(source.rejected) / double(source.read);
+      if (rate > options.gate.max_reject_rate)
+        reasons->emplace_back("rejected " + std::to_string(source.rejected) + " of " + std::to_string(source.read) +
+                                  " records (" + percent(rate) + ", more than --max-reject-rate " +
+                                  percent(options.gate.max_reject_rate) + ")",
+                              "max-reject-rate");
+    }
+  }
+
+  // The gate's check of the document count against the published generation's (report.previous_documents).
+  void check_shrink(uint64_t documents, const std::string& previous, Reasons* reasons) const {
+    if (report.previous_documents == 0 || documents == 0) return;
+    const double floor = double(report.previous_documents) * (1.0 - options.gate.max_shrink);
+    if (double(documents) >= floor) return;
+    const double drop = 1.0 - double(documents) / double(report.previous_documents);
+    reasons->emplace_back(std::to_string(documents) + " documents, " + percent(drop) + " fewer than the " +
+                              std::to_string(report.previous_documents) + " of " + previous +
+                              " (more than --max-shrink " + percent(options.gate.max_shrink) + ")",
+                          "max-shrink");
+  }
+
+  // The document count a build or sync will publish, known before merging or deleting anything: the
+  // distinct ids given (a build), the published and added records the source still has (a sync).
+  std::optional<uint64_t> projected_documents() const {
+    if (!shards.empty()) return shard_ids.size();
+    if (kind != "sync") return std::nullopt;
+    uint64_t n = 0;
+    for (const auto& [id, k] : known) n += k.seen ? 1 : 0;
+    return n;
+  }
+
+  static std::string one_line(const Reasons& reasons, std::string* param) {
+    std::string out;
+    for (const auto& [why, option] : reasons) {
+      if (!out.empty()) out += "; ";
+      out += why;
+      if (param->empty()) *param = option;
+    }
+    return out;
+  }
+
+  // The publish gate. Returns the refusal (one line, and the option at fault in *param); empty: passes.
+  std::string verify(const std::string& previous, std::string* param) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Reasons reasons;
+    const bool whole = kind == "build" || kind == "sync";  // the source defines the whole content
+    const PublishGate& gate = options.gate;
+    check_source(&reasons);
+    report.previous_documents = published_documents(previous);
+    try {
+      Xapian::Database fresh(generations::database_path(options.index_dir, gen));
+      report.documents = fresh.get_doccount();
+      (void)fresh.get_spelling_suggestion("verify");  // every table opens
+    } catch (const Xapian::Error& e) {
+      reasons.emplace_back("the new generation does not open: " + e.get_description(), "source");
+    }
+    if (whole && report.documents == 0 && (!has_source || source.accepted > 0))
+      reasons.emplace_back("the new generation is empty", "source");
+    if (whole) check_shrink(report.documents, previous, &reasons);
+    if (!gate.queries_path.empty() && reasons.empty()) {
+      auto queries = load_reference_queries(gate.queries_path);
+      if (!queries) {
+        reasons.emplace_back(queries.status().message(), "queries");
+      } else {
+        StagedGeneration staged(options.index_dir, gen);
+        std::vector<std::string> misses;
+        if (staged.error().empty()) {
+          SearcherOptions so;
+          so.index_dir = staged.dir();
+          so.data_dir = options.data_dir;
+          auto searcher = Searcher::open(so);
+          if (searcher) misses = check_reference_queries(*searcher.value(), queries.value());
+          else misses = {"the new generation does not answer: " + searcher.status().message()};
+        } else {
+          misses = {staged.error()};
+        }
+        report.queries = queries->size();
+        report.queries_missed = misses.size();
+        if (!misses.empty())
+          reasons.emplace_back(std::to_string(misses.size()) + " reference " +
+                                   (misses.size() == 1 ? "query misses: " : "query misses, the first: ") + misses[0],
+                               "queries");
+      }
+    }
+    report.verify_seconds = seconds_since(t0);
+    return one_line(reasons, param);
+  }
+
+  generations::Manifest manifest(generations::Verdict verdict, const std::string& previous) const {
+    generations::Manifest m;
+    generations::read_manifest(options.index_dir, gen, &m);  // keeps `created`
+    m.verdict = verdict;
+    m.kind = kind;
+    m.previous = previous;
+    m.source = source.description;
+    m.documents = report.documents;
+    m.read = source.read;
+    m.accepted = source.accepted;
+    m.rejected = source.rejected;
+    m.added = report.added;
+    m.changed = report.changed;
+    m.deleted = report.deleted;
+    m.unchanged = report.unchanged;
+    m.build_seconds = report.build_seconds;
+    m.verify_seconds = report.verify_seconds;
+    m.forced = report.forced;
+    m.overridden = report.forced ? report.reason : std::string();
+    return m;
+  }
+
+  LogEvent event(const char* name) const {
+    LogEvent e(name);
+    e.add("gen", gen).add("kind", kind).add("documents", report.documents);
+    if (!report.previous.empty())
+      e.add("previous", report.previous).add("previous_documents", report.previous_documents);
+    if (kind != "build") e.add("added", report.added).add("changed", report.changed).add("deleted", report.deleted);
+    if (kind == "sync") e.add("unchanged", report.unchanged);
+    if (has_source) e.add("read", source.read).add("rejected", source.rejected);
+    if (report.queries) e.add("queries", report.queries).add("queries_missed", report.queries_missed);
+    e.add("build_s", report.build_seconds).add("verify_s", report.verify_seconds);
+    return e;
+  }
+
+  // Removes the generation being written (refused or unchanged).
+  void discard() {
+    for (auto& sh : shards) sh->abandon();
+    shards.clear();
+    if (db) {
+      try {
+        db->close();
+      } catch (const Xapian::Error&) {
+      }
+      db.reset();
+    }
+    std::error_code ec;
+    if (!in_place && !gen.empty()) fs::remove_all(gen_dir(), ec);
+    published = true;  // nothing left for the destructor to abandon
   }
 };
 
@@ -406,6 +753,7 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::open(const WriterOptions& opti
   auto impl = std::make_unique<Impl>();
   impl->options = options;
   if (Status s = generations::DirLock::acquire(options.index_dir, options.wait_for_lock, &impl->lock); !s) return s;
+  if (Status s = generations::settle(options.index_dir); !s) return s;
   AnalyzerOptions ao;
   ao.data_dir = options.data_dir;
   ao.finnish_morphology = options.full_analysis;
@@ -416,49 +764,113 @@ Result<std::unique_ptr<IndexWriter>> IndexWriter::open(const WriterOptions& opti
 }
 
 Status IndexWriter::begin_build() {
-  std::string name = generations::new_name();
-  std::error_code ec;
-  fs::create_directories(fs::path(impl_->options.index_dir) / name, ec);
-  if (ec) return Status::error(StatusCode::io_error, "cannot create generation " + name + ": " + ec.message());
   impl_->in_place = false;
-  return impl_->start_shards(name);
+  impl_->base.clear();
+  if (Status s = impl_->create_generation(generations::new_name(), "build"); !s) return s;
+  return impl_->start_shards();
 }
 
 Status IndexWriter::begin_update() {
   const std::string& dir = impl_->options.index_dir;
   std::string cur = generations::current(dir);
   if (cur.empty()) return Status::error(StatusCode::unavailable, "no published index in " + dir);
+  impl_->base = cur;
   if (!impl_->options.new_generation) {
     impl_->in_place = true;
-    return impl_->start(cur, Xapian::DB_OPEN);
-  }
-  std::string name = generations::new_name();
-  std::error_code ec;
-  fs::create_directories(fs::path(dir) / name, ec);
-  if (!ec) fs::copy(fs::path(dir) / cur, fs::path(dir) / name, fs::copy_options::recursive, ec);
-  if (ec) {
-    fs::remove_all(fs::path(dir) / name, ec);
-    return Status::error(StatusCode::io_error, "cannot copy generation " + cur + ": " + ec.message());
+    impl_->gen = cur;
+    impl_->kind = "update";
+    impl_->report = {};
+    impl_->started = std::chrono::steady_clock::now();
+    return impl_->open_db(cur, Xapian::DB_OPEN);
   }
   impl_->in_place = false;
-  return impl_->start(name, Xapian::DB_OPEN);
+  if (Status s = impl_->create_generation(generations::new_name(), "update"); !s) return s;
+  std::error_code ec;
+  Status copied = Status::ok();
+  for (const auto& e : fs::directory_iterator(fs::path(dir) / cur, ec)) {
+    if (e.path().filename() == "manifest.txt") continue;
+    copied = generations::copy_tree(e.path().string(), (fs::path(impl_->gen_dir()) / e.path().filename()).string());
+    if (!copied) break;
+  }
+  if (ec || !copied) {
+    const std::string why = ec ? ec.message() : copied.message();
+    fs::remove_all(impl_->gen_dir(), ec);
+    return Status::error(StatusCode::io_error, "cannot copy generation " + cur + ": " + why);
+  }
+  return impl_->open_db(impl_->gen, Xapian::DB_OPEN);
+}
+
+Status IndexWriter::begin_sync() {
+  Impl& im = *impl_;
+  const std::string cur = generations::current(im.options.index_dir);
+  im.fallback.clear();
+  im.known.clear();
+  im.copied = false;
+  im.n_added = im.n_changed = im.n_deleted = im.n_unchanged = 0;
+  if (cur.empty()) {
+    im.fallback = "nothing is published yet";
+  } else {
+    try {
+      Xapian::Database pub(generations::database_path(im.options.index_dir, cur));
+      im.fallback = im.sync_mismatch(pub);
+      if (im.fallback.empty()) {
+        // The published records by id, with their content hashes.
+        std::unordered_map<Xapian::docid, std::string> hashes;
+        for (auto v = pub.valuestream_begin(schema::kSlotContentHash); v != pub.valuestream_end(schema::kSlotContentHash); ++v)
+          hashes.emplace(v.get_docid(), *v);
+        im.known.reserve(pub.get_doccount());
+        const std::string prefix(schema::kId);
+        for (auto t = pub.allterms_begin(prefix); t != pub.allterms_end(prefix); ++t) {
+          auto p = pub.postlist_begin(*t);
+          if (p == pub.postlist_end(*t)) continue;
+          auto h = hashes.find(*p);
+          im.known.emplace((*t).substr(prefix.size()), Impl::Known{*p, h == hashes.end() ? std::string() : h->second, false});
+        }
+      }
+    } catch (const Xapian::Error& e) {
+      im.fallback = "the published generation does not open: " + e.get_description();
+      im.known.clear();
+    }
+  }
+  if (!im.fallback.empty()) return begin_build();
+  im.in_place = false;
+  im.base = cur;
+  return im.create_generation(generations::new_name(), "sync");
+}
+
+std::string IndexWriter::mode(std::string* fallback) const {
+  if (fallback) *fallback = impl_->fallback;
+  return impl_->kind;
 }
 
 Status IndexWriter::add(const Project& project) {
+  if (project.id.empty()) return Status::error(StatusCode::invalid_argument, "record without id", "id");
+  if (impl_->added == 1) kill_point("read");
   if (!impl_->shards.empty()) {
-    if (project.id.empty()) return Status::error(StatusCode::invalid_argument, "record without id", "id");
     if (Status s = impl_->add_to_shard(project); !s) return s;
     ++impl_->added;
     return Status::ok();
   }
-  if (!impl_->db) return Status::error(StatusCode::internal, "add() before begin_build()/begin_update()");
-  if (project.id.empty()) return Status::error(StatusCode::invalid_argument, "record without id", "id");
   try {
+    if (impl_->kind == "sync") {
+      if (Status s = impl_->sync_add(project); !s) return s;
+      ++impl_->added;
+      return Status::ok();
+    }
+    if (!impl_->db) return Status::error(StatusCode::internal, "add() before begin_build()/begin_update()");
     Project p = project;
     impl_->spellings.clear();
     Xapian::Document doc = impl_->builder->build(p, &impl_->spellings);
-    impl_->db->replace_document(std::string(schema::kId) + p.id, doc);
-    for (const auto& w : impl_->spellings) ++impl_->spelling_counts[w];
+    const std::string term = std::string(schema::kId) + p.id;
+    auto old = impl_->db->postlist_begin(term);
+    if (old != impl_->db->postlist_end(term)) {
+      impl_->take_back_spellings(impl_->db->get_document(*old), &impl_->spelling_delta);
+      ++impl_->n_changed;
+    } else {
+      ++impl_->n_added;
+    }
+    impl_->db->replace_document(term, doc);
+    for (const auto& w : impl_->spellings) ++impl_->spelling_delta[w];
     ++impl_->added;
   } catch (const Xapian::Error& e) {
     return Status::error(StatusCode::io_error, "cannot add " + project.id + ": " + e.get_description());
@@ -470,46 +882,148 @@ Status IndexWriter::remove(const std::string& id) {
   if (!impl_->db) return Status::error(StatusCode::internal, "remove() before begin_update()");
   try {
     std::string term = std::string(schema::kId) + id;
-    if (!impl_->db->term_exists(term)) return Status::error(StatusCode::not_found, "no record with id " + id, "id");
+    auto it = impl_->db->postlist_begin(term);
+    if (it == impl_->db->postlist_end(term))
+      return Status::error(StatusCode::not_found, "no record with id " + id, "id");
+    impl_->take_back_spellings(impl_->db->get_document(*it), &impl_->spelling_delta);
     impl_->db->delete_document(term);
+    ++impl_->n_deleted;
   } catch (const Xapian::Error& e) {
     return Status::error(StatusCode::io_error, "cannot delete " + id + ": " + e.get_description());
   }
   return Status::ok();
 }
 
+void IndexWriter::set_source(const SourceReport& source) {
+  impl_->source = source;
+  impl_->has_source = true;
+}
+
+const PublishReport& IndexWriter::report() const { return impl_->report; }
+
 Status IndexWriter::publish() {
-  if (!impl_->shards.empty())
-    if (Status s = impl_->merge_shards(); !s) return s;
-  if (!impl_->db) return Status::error(StatusCode::internal, "publish() before begin_build()/begin_update()");
-  const std::string& dir = impl_->options.index_dir;
+  Impl& im = *impl_;
+  const std::string& dir = im.options.index_dir;
+  const std::string previous = generations::current(dir);
+  im.report.previous = previous == im.gen ? im.base : previous;
+  im.report.generation = im.gen;
+  // A source that failed, gave nothing or rejected too much, and a build or sync that would shrink too
+  // much, are refused before any deleting, merging or training.
+  {
+    std::string param;
+    Impl::Reasons reasons;
+    im.check_source(&reasons);
+    im.report.previous_documents = im.published_documents(im.report.previous);
+    const auto projected = im.projected_documents();
+    if (projected) im.check_shrink(*projected, im.report.previous, &reasons);
+    const std::string why = Impl::one_line(reasons, &param);
+    if (!why.empty() && !im.options.gate.force && !im.in_place) {
+      if (projected) im.report.documents = *projected;
+      im.report.build_seconds = seconds_since(im.started);
+      im.report.verdict = "refused";
+      im.report.reason = why;
+      im.emit(im.event("refused").add("reason", why));
+      im.discard();
+      return Status::error(StatusCode::invalid_argument, "refused: " + why, param);
+    }
+  }
   try {
-    AnalyzerFeatures f = impl_->analyzer->features();
-    impl_->db->set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kSchemaVersion));
-    impl_->db->set_metadata(std::string(schema::kMetaFeatures), feature_list(f, impl_->options.full_analysis));
-    impl_->db->set_metadata(std::string(schema::kMetaNotes), join(f.notes, "\n"));
-    impl_->db->set_metadata(std::string(schema::kMetaFullAnalysis), impl_->options.full_analysis ? "1" : "0");
-    for (const auto& [word, n] : impl_->spelling_counts) impl_->db->add_spelling(word, n);
-    impl_->spelling_counts.clear();
-    impl_->db->commit();
-    impl_->db->close();
+    if (im.kind == "sync")
+      if (Status s = im.sync_deletions(); !s) return s;
+  } catch (const Xapian::Error& e) {
+    return Status::error(StatusCode::io_error, "cannot delete records: " + e.get_description());
+  }
+  im.report.added = im.n_added;
+  im.report.changed = im.n_changed;
+  im.report.deleted = im.n_deleted;
+  im.report.unchanged = im.n_unchanged;
+  if (im.kind == "sync" && !im.copied) {
+    // Nothing to apply: the published generation already holds exactly what the source has.
+    im.report.documents = im.report.previous_documents = im.published_documents(previous);
+    im.report.build_seconds = seconds_since(im.started);
+    im.discard();
+    im.gen = previous;  // what stays served
+    im.report.generation.clear();
+    im.report.verdict = "unchanged";
+    im.emit(im.event("unchanged"));
+    return Status::ok();
+  }
+  if (!im.shards.empty())
+    if (Status s = im.merge_shards(); !s) return s;
+  if (!im.db) return Status::error(StatusCode::internal, "publish() before begin_build()/begin_update()");
+  try {
+    AnalyzerFeatures f = im.analyzer->features();
+    im.db->set_metadata(std::string(schema::kMetaSchema), std::to_string(schema::kSchemaVersion));
+    im.db->set_metadata(std::string(schema::kMetaFeatures), feature_list(f, im.options.full_analysis));
+    im.db->set_metadata(std::string(schema::kMetaNotes), join(f.notes, "\n"));
+    im.db->set_metadata(std::string(schema::kMetaFullAnalysis), im.options.full_analysis ? "1" : "0");
+    for (const auto& [word, n] : im.spelling_delta) {
+      if (n > 0) im.db->add_spelling(word, static_cast<Xapian::termcount>(n));
+      if (n < 0) im.db->remove_spelling(word, static_cast<Xapian::termcount>(-n));
+    }
+    im.spelling_delta.clear();
+    im.db->commit();
+    im.db->close();
   } catch (const Xapian::Error& e) {
     return Status::error(StatusCode::io_error, "cannot commit the index: " + e.get_description());
   }
-  impl_->db.reset();
-  impl_->build_semantic(dir);
-  if (!impl_->in_place) {
-    // The translation table ships with the generation, so its searches keep the dictionary it was
-    // built with; without one, searchers use their own build's table.
-    std::error_code tr_ec;
-    if (fs::exists(HAKU_DEFAULT_TRANSLATIONS, tr_ec))
-      fs::copy_file(HAKU_DEFAULT_TRANSLATIONS, fs::path(dir) / impl_->gen / "translations.bin",
-                    fs::copy_options::overwrite_existing, tr_ec);
-    if (Status s = generations::sync_tree((fs::path(dir) / impl_->gen).string()); !s) return s;
-    if (Status s = generations::publish(dir, impl_->gen); !s) return s;
+  im.db.reset();
+  kill_point("semantic");
+  im.build_semantic(dir);
+  if (im.in_place) {
+    // The served generation was edited directly: there is nothing to refuse any more.
+    im.report.documents = im.published_documents(im.gen);
+    im.report.build_seconds = seconds_since(im.started);
+    im.report.verdict = "published";
+    im.published = true;
+    generations::Manifest m;
+    if (generations::read_manifest(dir, im.gen, &m)) {
+      m.documents = im.report.documents;
+      if (Status s = generations::write_manifest(dir, im.gen, m); !s) return s;
+    }
+    im.emit(im.event("published").add("in_place", "1"));
+    return Status::ok();
   }
-  impl_->published = true;
-  generations::prune(dir, impl_->options.retention);
+  // The translation table ships with the generation, so its searches keep the dictionary it was built
+  // with; without one, searchers use their own build's table.
+  std::error_code tr_ec;
+  if (fs::exists(HAKU_DEFAULT_TRANSLATIONS, tr_ec))
+    fs::copy_file(HAKU_DEFAULT_TRANSLATIONS, fs::path(dir) / im.gen / "translations.bin",
+                  fs::copy_options::overwrite_existing, tr_ec);
+
+  std::string param;
+  const std::string why = im.verify(im.report.previous, &param);
+  im.report.build_seconds = seconds_since(im.started);
+  if (!why.empty() && !im.options.gate.force) {
+    im.report.verdict = "refused";
+    im.report.reason = why;
+    im.emit(im.event("refused").add("reason", why));
+    im.discard();
+    return Status::error(StatusCode::invalid_argument, "refused: " + why, param);
+  }
+  if (!why.empty()) {
+    im.report.forced = true;
+    im.report.reason = why;
+    im.emit(im.event("forced").add("overridden", why));
+  }
+  im.emit(im.event("verified"));
+  if (Status s = generations::write_manifest(dir, im.gen, im.manifest(generations::Verdict::verified, im.report.previous)); !s)
+    return s;
+  if (Status s = generations::sync_tree(im.gen_dir()); !s) return s;
+  kill_point("switch");
+  if (Status s = generations::publish(dir, im.gen); !s) return s;
+  im.published = true;
+  kill_point("published");
+  generations::Manifest m = im.manifest(generations::Verdict::published, im.report.previous);
+  m.published = generations::utc_now();
+  if (Status s = generations::write_manifest(dir, im.gen, m); !s) return s;
+  im.report.verdict = "published";
+  LogEvent pub = im.event("published");
+  if (im.report.forced) pub.add("forced", "1");
+  im.emit(pub);
+  im.report.pruned = generations::prune(dir, im.options.retention);
+  if (!im.report.pruned.empty())
+    im.emit(LogEvent("pruned").add("removed", join(im.report.pruned, ",")).add("count", uint64_t(im.report.pruned.size())));
   return Status::ok();
 }
 
@@ -525,28 +1039,57 @@ std::vector<std::string> IndexWriter::report_lines() const {
 Status compact_index(const WriterOptions& options) {
   generations::DirLock lock;
   if (Status s = generations::DirLock::acquire(options.index_dir, options.wait_for_lock, &lock); !s) return s;
+  if (Status s = generations::settle(options.index_dir); !s) return s;
   const std::string& dir = options.index_dir;
   std::string cur = generations::current(dir);
   if (cur.empty()) return Status::error(StatusCode::unavailable, "no published index in " + dir);
+  const auto t0 = std::chrono::steady_clock::now();
   std::string name = generations::new_name();
   std::error_code ec;
   fs::create_directories(fs::path(dir) / name, ec);
   if (ec) return Status::error(StatusCode::io_error, "cannot create generation " + name + ": " + ec.message());
+  generations::Manifest m;
+  if (!generations::read_manifest(dir, cur, &m)) m = {};
+  m.verdict = generations::Verdict::building;
+  m.kind = "compact";
+  m.created = generations::utc_now();
+  m.previous = cur;
+  m.forced = false;
+  m.overridden.clear();
+  m.rolled_back.clear();
+  m.added = m.changed = m.deleted = m.unchanged = 0;
+  if (Status s = generations::write_manifest(dir, name, m); !s) return s;
   try {
     Xapian::Database src(generations::database_path(dir, cur));
     src.compact(generations::database_path(dir, name), Xapian::DBCOMPACT_NO_RENUMBER);
+    m.documents = Xapian::Database(generations::database_path(dir, name)).get_doccount();
   } catch (const Xapian::Error& e) {
     fs::remove_all(fs::path(dir) / name, ec);
     return Status::error(StatusCode::io_error, "compaction failed: " + e.get_description());
   }
   // Carry over anything else the generation holds (data files of later layers).
   for (const auto& e : fs::directory_iterator(fs::path(dir) / cur, ec)) {
-    if (e.path().filename() == "xapian") continue;
+    if (e.path().filename() == "xapian" || e.path().filename() == "manifest.txt") continue;
     fs::copy(e.path(), fs::path(dir) / name / e.path().filename(), fs::copy_options::recursive, ec);
   }
+  m.build_seconds = seconds_since(t0);
+  m.verdict = generations::Verdict::verified;
+  if (Status s = generations::write_manifest(dir, name, m); !s) return s;
   if (Status s = generations::sync_tree((fs::path(dir) / name).string()); !s) return s;
   if (Status s = generations::publish(dir, name); !s) return s;
-  generations::prune(dir, options.retention);
+  m.verdict = generations::Verdict::published;
+  m.published = generations::utc_now();
+  if (Status s = generations::write_manifest(dir, name, m); !s) return s;
+  if (options.on_event)
+    options.on_event(LogEvent("published")
+                         .add("gen", name)
+                         .add("kind", "compact")
+                         .add("documents", m.documents)
+                         .add("previous", cur)
+                         .add("build_s", m.build_seconds));
+  std::vector<std::string> pruned = generations::prune(dir, options.retention);
+  if (!pruned.empty() && options.on_event)
+    options.on_event(LogEvent("pruned").add("removed", join(pruned, ",")).add("count", uint64_t(pruned.size())));
   return Status::ok();
 }
 

@@ -3,13 +3,15 @@
 // reads the syntax (phrases, AND / OR / NOT, -word, field:word, word*); every word it yields is then
 // expanded with the same analysis as at index time (surface, folded form, stems, lemmas and compound
 // parts per language), weighted below the word itself, and with its translations into the other
-// languages (stemmers/translation.h), weighted below the user's own forms. Not thread-safe (uses the
+// languages (api/cross_lingual.h), weighted below the user's own forms. Not thread-safe (uses the
 // caller's Analyzer); the TranslationTable is only read.
 #include <xapian.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "api/cross_lingual.h"
 #include "api/search.h"
 #include "api/term_analysis.h"
 #include "stemmers/analyzer.h"
@@ -40,15 +42,12 @@ class QueryBuilder {
   // A query of kLongQueryWords plain words or more: the OR of the words, filtered to the records that
   // hold min_words() of them. Anything else is returned as built.
   Xapian::Query min_should_match(const Xapian::Query& parsed, const Xapian::Query& built);
-  // The word's translations as weighted alternatives, appended to `alts`.
-  void add_translations(const std::string& word, BuiltQuery& out, std::vector<Xapian::Query>& alts);
-  // A translation as a query in its own language: the word's forms, or a phrase of several words.
-  Xapian::Query translation_query(const TranslatedTerm& t);
 
   Analyzer& analyzer_;
   TermAnalysis terms_;  // word -> query alternatives, as the indexer maps words to terms
   const Xapian::Database& db_;
   const TranslationTable* translations_;
+  std::optional<CrossLingual> cross_;  // per build(): the query's multi-word terms
 };
 
 // From this many words (stopwords left out) a query of plain words matches on most of them, not all.

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdio>
 
+#include "corpus/vocabulary.h"
+
 namespace haku::schema {
 
 std::string derived_prefix(TermKind kind, Lang lang) {
@@ -35,6 +37,7 @@ const std::vector<FacetSpec>& facets() {
       {"implementer", "XIM:", false}, {"implementer_type", "XIT:", false},
       {"lang", "XLA:", false},        {"themes", "XTH:", true},
       {"year", "XYE:", false},        {"budget_band", "XBB:", false},
+      {"status", "XSA:", false},
   };
   return kFacets;
 }
@@ -75,14 +78,44 @@ std::vector<std::string> facet_values(const FacetSpec& spec, const Project& p) {
   if (n == "year") return p.start_date.size() >= 4 ? one(p.start_date.substr(0, 4)) : std::vector<std::string>{};
   if (n == "budget_band")
     return p.total_budget_eur ? one(budget_band(*p.total_budget_eur)) : std::vector<std::string>{};
+  if (n == "status") return one(p.status);
   return {};
 }
 
 std::string facet_term(const FacetSpec& spec, std::string_view value) {
   std::string t = spec.prefix;
-  t += normalize(value);
+  if (spec.name == "fund") {
+    t += normalize(canonical_fund(value));
+  } else if (std::string status = spec.name == "status" ? canonical_status(value) : ""; !status.empty()) {
+    t += status;
+  } else {
+    t += normalize(value);
+  }
   if (t.size() > 240) t.resize(240);  // Xapian's term length limit is 245 bytes
   return t;
+}
+
+std::string facet_label(const FacetSpec& spec, std::string_view value, std::string_view ui_lang) {
+  if (spec.name == "fund") return fund_label(value, ui_lang);
+  if (spec.name == "status") return status_label(value, ui_lang);
+  return {};
+}
+
+std::string label_language(std::string_view ui_lang, std::string_view query_lang) {
+  for (std::string_view l : {ui_lang, query_lang})
+    if (l == "fi" || l == "sv" || l == "en") return std::string(l);
+  return "en";
+}
+
+std::string content_hash(const Project& p) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : project_to_json(p)) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
 }
 
 std::string date_key(std::string_view iso) {

@@ -13,7 +13,7 @@
 namespace haku {
 
 // Facet names (also the `filter` keys): fund, programme, period, country, region, places, implementer,
-// implementer_type, lang, themes, year, budget_band.
+// implementer_type, lang, themes, year, budget_band, status.
 const std::vector<std::string>& facet_names();
 bool is_facet(const std::string& name);
 
@@ -23,6 +23,7 @@ enum class SearchMode { keyword, semantic, hybrid };
 struct SearchRequest {
   std::string q;                 // Xapian query syntax; empty = browse everything
   std::string lang = "auto";     // fi | sv | en | auto
+  std::string ui_lang;           // fi | sv | en: the language of facet labels; empty = lang, else en
   std::vector<std::pair<std::string, std::string>> filters;  // (facet, value); same facet OR-ed
   std::optional<double> budget_min, budget_max, eu_min, eu_max;
   std::string start_from, start_to, end_from, end_to;  // ISO dates, inclusive
@@ -52,6 +53,7 @@ struct FacetCount {
   std::string value;
   uint64_t count = 0;
   bool selected = false;
+  std::string label;  // the value as the interface language shows it (fund ERDF: "EAKR" in fi); "" = value
 };
 
 struct ExplainTerm {

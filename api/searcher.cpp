@@ -323,10 +323,11 @@ Result<std::vector<Suggestion>> Searcher::suggest(const std::string& prefix, con
       "", "suggest", [&](SearchContext& ctx) { return haku::suggest(ctx, prefix, lang, limit); });
 }
 
-Result<std::vector<std::pair<std::string, std::vector<FacetCount>>>> Searcher::all_facets() {
+Result<std::vector<std::pair<std::string, std::vector<FacetCount>>>> Searcher::all_facets(const std::string& ui_lang) {
   return impl_->run<FacetList>("", "facets", [&](SearchContext& ctx) -> Result<FacetList> {
     SearchRequest r;
     r.facets = facet_names();
+    r.ui_lang = ui_lang;
     return count_facets(ctx, Xapian::Query::MatchAll, r);
   });
 }

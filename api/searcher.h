@@ -34,8 +34,8 @@ class Searcher {
   // More like this: relevance feedback from the record's own terms. Filters of `request` apply.
   Result<SearchResult> similar(const std::string& id, const SearchRequest& request);
   Result<std::vector<Suggestion>> suggest(const std::string& prefix, const std::string& lang, uint32_t limit);
-  // Every facet's values and counts over the whole index.
-  Result<std::vector<std::pair<std::string, std::vector<FacetCount>>>> all_facets();
+  // Every facet's values and counts over the whole index, labelled in `ui_lang` (fi | sv | en; "" = en).
+  Result<std::vector<std::pair<std::string, std::vector<FacetCount>>>> all_facets(const std::string& ui_lang = "");
   IndexInfo info();
   // Checks for a newly published generation (GenerationSet::check) and serves what the set serves; true
   // if this Searcher now serves another generation (or revision) than before.

@@ -211,7 +211,12 @@ std::vector<std::string> SemanticBuildReport::lines() const {
   }
   char buf[512];
   const double per100k = records ? 100000.0 / static_cast<double>(records) : 0;
-  if (model_reused) {
+  if (model_kept) {
+    std::snprintf(buf, sizeof buf,
+                  "semantic layer: model of the previous generation kept (%llu records changed since it was "
+                  "trained), record vectors recomputed",
+                  static_cast<unsigned long long>(model_drift_records));
+  } else if (model_reused) {
     std::snprintf(buf, sizeof buf,
                   "semantic layer: corpus unchanged, model of the previous generation reused%s",
                   vectors_reused ? " with its record vectors" : "");
@@ -327,10 +332,17 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
   if (!options.previous_gen_dir.empty()) reuse_dirs.push_back(options.previous_gen_dir);
   for (const auto& d : reuse_dirs) {
     auto m = read_meta(semantic_files::meta(d));
-    if (m["corpus_hash"] != hex(corpus_hash)) continue;
+    const uint64_t drift = meta_number(m, "model_drift_records") + options.changed_records;
+    // An incremental build keeps a model trained on nearly the same records (training is most of the
+    // layer's cost, and a few changed records barely move it).
+    const bool keep = options.changed_records > 0 && d == options.previous_gen_dir && m.count("corpus_hash") &&
+                      double(drift) <= options.max_model_drift * double(rep.records);
+    if (m["corpus_hash"] != hex(corpus_hash) && !keep) continue;
     const fs::path src = semantic_files::dir(d);
     if (!link_or_copy(src / "model.bin", model_path)) continue;
     rep.model_reused = true;
+    rep.model_kept = m["corpus_hash"] != hex(corpus_hash);
+    rep.model_drift_records = rep.model_kept ? drift : meta_number(m, "model_drift_records");
     rep.vocabulary = meta_number(m, "vocabulary");
     if (m["records_hash"] == hex(records_hash) && link_or_copy(src / "records.hnsw", index_path) &&
         link_or_copy(src / "mean.f32", mean_path))
@@ -454,7 +466,8 @@ Status build_semantic_layer(const SemanticBuildOptions& options, Analyzer& analy
          << "\nrecords_hash=" << hex(records_hash) << "\nparams=" << params.describe()
          << "\nrecords=" << rep.records << "\ntokens=" << rep.tokens << "\nvocabulary=" << rep.vocabulary
          << "\ntrain_seconds=" << rep.train_seconds << "\nembed_seconds=" << rep.embed_seconds
-         << "\nmodel_bytes=" << rep.model_bytes << "\nindex_bytes=" << rep.index_bytes << "\n";
+         << "\nmodel_bytes=" << rep.model_bytes << "\nindex_bytes=" << rep.index_bytes
+         << "\nmodel_drift_records=" << rep.model_drift_records << "\n";
     if (!meta.flush()) return fail("cannot write meta.txt");
   }
   fs::remove_all(final_dir, ec);

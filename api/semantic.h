@@ -52,6 +52,10 @@ struct SemanticBuildReport {
   std::string skipped_because;
   bool model_reused = false;    // the corpus was unchanged: the previous generation's model was linked
   bool vectors_reused = false;  // ... and so were the record vectors
+  // An incremental build kept the previous generation's model although the corpus changed: this many
+  // records were added, changed or deleted since the model was trained (below the drift bound).
+  uint64_t model_drift_records = 0;
+  bool model_kept = false;
   std::string method;           // skipgram | cbow
   int dim = 0;
   int epoch = 0;
@@ -71,6 +75,11 @@ struct SemanticBuildOptions {
   std::string gen_dir;           // the generation being published (its xapian/ is committed)
   std::string previous_gen_dir;  // the published generation before this one; empty if none
   uint64_t min_records = 10;     // fewer records than this: no semantic layer (nothing to learn from)
+  // An incremental build: records added, changed or deleted against previous_gen_dir (0: a full build).
+  // The previous model is kept, and only the record vectors recomputed, while the records changed since
+  // it was trained stay at most max_model_drift of the corpus; past that it is trained afresh.
+  uint64_t changed_records = 0;
+  double max_model_drift = 0.1;
 };
 
 // (Re)builds <gen_dir>/semantic/ from the committed database of the generation: writes the training

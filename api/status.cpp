@@ -10,6 +10,7 @@ const char* status_code_name(StatusCode code) {
     case StatusCode::not_found: return "not_found";
     case StatusCode::unavailable: return "unavailable";
     case StatusCode::busy: return "busy";
+    case StatusCode::overloaded: return "overloaded";
     case StatusCode::corrupt: return "corrupt";
     case StatusCode::io_error: return "io_error";
     case StatusCode::internal: return "internal";

@@ -13,6 +13,7 @@ enum class StatusCode {
   not_found,         // no such id
   unavailable,       // no index is loaded / published
   busy,              // another writer holds the index directory
+  overloaded,        // no capacity for the request now (every Searcher busy past the wait); retry later
   corrupt,           // the index on disk is damaged
   io_error,          // the file system failed
   internal,          // a bug or an unexpected library error

@@ -1,12 +1,17 @@
 #pragma once
 // The funded-project record: the unit of search, defined once and shared by the corpus readers, the
 // indexer, the engine, the CLI and the HTTP API. A plain value type (thread-compatible).
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace haku {
+
+// The longest id the index can hold: its unique-id term is "Q" + id, and Xapian terms are at most 245
+// bytes (api/schema.h checks the two agree).
+inline constexpr size_t kMaxIdBytes = 244;
 
 struct Translation {
   std::string title;
@@ -29,9 +34,17 @@ struct Project {
   std::string implementer_type;
   std::string start_date;   // ISO yyyy-mm-dd or empty
   std::string end_date;     // ISO yyyy-mm-dd or empty
-  std::optional<double> total_budget_eur;
+  std::string status;       // "ongoing" | "closed" | "discontinued" (corpus/vocabulary.h); empty = not stated
+  std::optional<double> total_budget_eur;     // euros: the source's own, or converted at eur_rate
   std::optional<double> eu_contribution_eur;
   std::optional<double> cofinancing_rate;  // 0..1 (a percentage in the source is divided by 100)
+  // Amounts a source gives in another currency keep it: ISO 4217 code and the amounts as stated. The
+  // *_eur amounts are set from them only through a dated rate the source's mapping states.
+  std::string currency;
+  std::optional<double> total_budget;
+  std::optional<double> eu_contribution;
+  std::optional<double> eur_rate;  // euros per unit of `currency` used for the *_eur amounts
+  std::string eur_rate_date;       // ISO date of that rate
   std::string country;      // ISO 3166-1 alpha-2, e.g. "FI"
   std::string region_code;  // NUTS code
   std::string region_name;

@@ -80,6 +80,94 @@ bool valid_utf8(std::string_view s, size_t* bad_offset) {
   return true;
 }
 
+namespace {
+
+// Windows-1252 bytes 0x80..0x9F as Unicode code points (0 where the code page has none).
+constexpr std::array<uint32_t, 32> kCp1252 = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+void append_utf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    out->push_back(static_cast<char>(cp));
+  } else if (cp < 0x800) {
+    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else if (cp < 0x10000) {
+    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  }
+}
+
+// Decodes the code point at s[i] (valid UTF-8 assumed); sets *len.
+uint32_t decode_at(std::string_view s, size_t i, size_t* len) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80 || i + 1 >= s.size()) {
+    *len = 1;
+    return c;
+  }
+  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  if (i + n > s.size()) n = s.size() - i;
+  uint32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  *len = n;
+  return cp;
+}
+
+// The byte a code point stood for when UTF-8 was misread as Windows-1252 / Latin-1; -1 if none.
+int misread_byte(uint32_t cp) {
+  if (cp >= 0x80 && cp <= 0xFF) return static_cast<int>(cp);
+  for (size_t b = 0; b < kCp1252.size(); ++b)
+    if (kCp1252[b] == cp && cp != 0) return static_cast<int>(0x80 + b);
+  return -1;
+}
+
+}  // namespace
+
+std::string repair_mojibake(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t len = 0;
+    uint32_t cp = decode_at(s, i, &len);
+    // A lead byte of a multi-byte sequence, misread: try to take the continuation bytes after it.
+    int lead = misread_byte(cp);
+    if (lead >= 0xC2 && lead <= 0xF4) {
+      const size_t need = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : 1;
+      std::string bytes(1, static_cast<char>(lead));
+      size_t j = i + len;
+      for (size_t k = 0; k < need && j < s.size(); ++k) {
+        size_t l2 = 0;
+        int b = misread_byte(decode_at(s, j, &l2));
+        if (b < 0x80 || b > 0xBF) break;
+        bytes.push_back(static_cast<char>(b));
+        j += l2;
+      }
+      size_t bad = 0;
+      if (bytes.size() == need + 1 && valid_utf8(bytes, &bad)) {
+        out += bytes;
+        i = j;
+        continue;
+      }
+    }
+    if (cp >= 0x80 && cp <= 0x9F && kCp1252[cp - 0x80] != 0) {
+      append_utf8(kCp1252[cp - 0x80], &out);  // a C1 control standing for Windows-1252 punctuation
+    } else {
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
 std::string guess_lang(std::string_view text) {
   static constexpr std::array<std::string_view, 18> kFi = {
       "ja", "on", "ei", "että", "sekä", "tai", "hanke", "hankkeen", "hankkeessa", "ovat", "kanssa", "myös",

@@ -44,6 +44,7 @@ const std::vector<CommandSpec>& commands() {
        "  --filter FACET:VALUE   restrict to a facet value (repeatable; same facet OR-ed)\n"
        "  --facets LIST          facet counts to show (table default: fund,programme,region,year)\n"
        "  --lang fi|sv|en|auto   query language (default auto)\n"
+       "  --ui-lang fi|sv|en     language of facet labels (fund EAKR / ERUF / ERDF; default: --lang, else en)\n"
        "  --mode MODE            keyword | semantic | hybrid (default hybrid)\n"
        "  --sort FIELD           relevance | start_date | end_date | budget | eu_contribution\n"
        "  --order asc|desc\n"
@@ -54,11 +55,13 @@ const std::vector<CommandSpec>& commands() {
       {"similar", Command::similar, "haku similar ID [flags]", "projects similar to a project",
        "haku similar fi-esr-S21234 --limit 5",
        "  --filter FACET:VALUE   restrict to a facet value (repeatable)\n"
+       "  --ui-lang fi|sv|en     language of facet labels\n"
        "  --limit N              results per page, 1..100 (default 10)\n"
        "  --page N               page number\n"},
       {"suggest", Command::suggest, "haku suggest PREFIX [flags]", "completions for a prefix", "haku suggest yrkes",
        "  --lang fi|sv|en|auto\n  --limit N              1..50 (default 10)\n"},
-      {"facets", Command::facets, "haku facets", "every facet's values and counts", "haku facets --json", ""},
+      {"facets", Command::facets, "haku facets [flags]", "every facet's values and counts", "haku facets --ui-lang fi",
+       "  --ui-lang fi|sv|en     language of the labels (fund EAKR / ERUF / ERDF, status)\n"},
       {"stats", Command::stats, "haku stats", "the loaded index: generation, documents, features", "haku stats",
        ""},
   };
@@ -117,6 +120,7 @@ const std::vector<ParamFlag>& param_flags() {
       {"--filter", "filter", {Command::search, Command::similar}, false},
       {"--facets", "facets", {Command::search}, false},
       {"--lang", "lang", {Command::search, Command::suggest}, false},
+      {"--ui-lang", "ui_lang", {Command::search, Command::similar, Command::facets}, false},
       {"--mode", "mode", {Command::search}, false},
       {"--sort", "sort", {Command::search}, false},
       {"--order", "order", {Command::search}, false},
@@ -416,7 +420,7 @@ void print_facets(const json& facets, const Style& style, size_t width) {
   for (const auto& [name, values] : facets.items()) {
     std::string line;
     for (const auto& v : values) {
-      std::string item = str(v, "value") + " " + std::to_string(v.value("count", 0ULL));
+      std::string item = (v.contains("label") ? str(v, "label") : str(v, "value")) + " " + std::to_string(v.value("count", 0ULL));
       if (v.value("selected", false)) item = "[x] " + item;
       line += (line.empty() ? "" : " · ") + item;
     }
@@ -488,8 +492,8 @@ void print_all_facets(const json& r, const Style& style) {
   for (const auto& [name, values] : r["facets"].items()) {
     std::cout << style.on("1") << name << style.off() << " (" << values.size() << ")\n";
     for (const auto& v : values)
-      std::cout << "  " << pad(str(v, "value"), 56) << " " << pad(std::to_string(v.value("count", 0ULL)), 7, true)
-                << "\n";
+      std::cout << "  " << pad(str(v, "value") + (v.contains("label") ? " (" + str(v, "label") + ")" : ""), 56) << " "
+                << pad(std::to_string(v.value("count", 0ULL)), 7, true) << "\n";
   }
 }
 

@@ -9,12 +9,14 @@
 
 namespace haku {
 
-ApiReply search_projects(Searcher& searcher, const QueryParams& params);
+ApiReply search_projects(Searcher& searcher, const QueryParams& params, const RequestLimits& limits = {});
 ApiReply get_project(Searcher& searcher, const std::string& id, const QueryParams& params);
-ApiReply similar_projects(Searcher& searcher, const std::string& id, const QueryParams& params);
-ApiReply suggest(Searcher& searcher, const QueryParams& params);
+ApiReply similar_projects(Searcher& searcher, const std::string& id, const QueryParams& params,
+                          const RequestLimits& limits = {});
+ApiReply suggest(Searcher& searcher, const QueryParams& params, const RequestLimits& limits = {});
 ApiReply list_facets(Searcher& searcher, const QueryParams& params);
 ApiReply index_status(Searcher& searcher);
+ApiReply index_status(const IndexInfo& info);
 
 // A reply for an engine failure (also used when no Searcher can be opened).
 ApiReply error_reply(const Status& status);

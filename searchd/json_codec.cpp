@@ -1,5 +1,6 @@
 #include "searchd/json_codec.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -95,6 +96,15 @@ Status parse_lang(const QueryParams& params, std::string* out) {
   return Status::ok();
 }
 
+// ui_lang: the interface language facet labels are given in.
+Status parse_ui_lang(const QueryParams& params, std::string* out) {
+  const std::string* v = get(params, "ui_lang");
+  if (!v) return Status::ok();
+  if (*v != "fi" && *v != "sv" && *v != "en") return bad("ui_lang", "ui_lang must be one of fi, sv, en, got '" + *v + "'");
+  *out = *v;
+  return Status::ok();
+}
+
 Status parse_filters(const QueryParams& params, SearchRequest* out) {
   const auto [b, e] = params.equal_range("filter");
   for (auto it = b; it != e; ++it) {
@@ -144,11 +154,38 @@ Status first_error(Steps&&... steps) {
   return result;
 }
 
-Status parse_common(const QueryParams& p, SearchRequest* r) {
-  return first_error([&] { return parse_lang(p, &r->lang); }, [&] { return parse_filters(p, r); },
-                     [&] { return parse_facet_list(p, r); },
-                     [&] { return parse_uint(p, "page", 1, kMaxPage, &r->page); },
-                     [&] { return parse_uint(p, "per_page", 1, kMaxPerPage, &r->per_page); });
+Status parse_common(const QueryParams& p, SearchRequest* r, const RequestLimits& limits) {
+  const uint32_t max_per_page = std::min(limits.max_per_page, kMaxPerPage);
+  Status s = first_error([&] { return parse_lang(p, &r->lang); }, [&] { return parse_ui_lang(p, &r->ui_lang); },
+                         [&] { return parse_filters(p, r); },
+                         [&] { return parse_facet_list(p, r); },
+                         [&] { return parse_uint(p, "page", 1, kMaxPage, &r->page); },
+                         [&] { return parse_uint(p, "per_page", 1, max_per_page, &r->per_page); });
+  if (!s) return s;
+  if (uint64_t{r->page} * r->per_page > limits.max_result_window)
+    return bad("page", "page x per_page must be at most " + std::to_string(limits.max_result_window) + ", got " +
+                           std::to_string(r->page) + " x " + std::to_string(r->per_page));
+  return Status::ok();
+}
+
+// q: at most max_query_bytes bytes and max_query_words words.
+Status parse_query_text(const QueryParams& p, const RequestLimits& limits, std::string* out) {
+  const std::string* q = get(p, "q");
+  if (!q) return Status::ok();
+  if (q->size() > limits.max_query_bytes)
+    return bad("q", "q is longer than " + std::to_string(limits.max_query_bytes) + " bytes");
+  size_t words = 0;
+  bool in_word = false;
+  for (const char c : *q) {
+    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  if (words > limits.max_query_words)
+    return bad("q", "q has " + std::to_string(words) + " words; at most " + std::to_string(limits.max_query_words) +
+                        " are searched");
+  *out = *q;
+  return Status::ok();
 }
 
 json nullable(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
@@ -156,7 +193,11 @@ json nullable(const std::optional<double>& d) { return d ? json(*d) : json(nullp
 
 json encode_facet_counts(const std::vector<FacetCount>& counts) {
   json out = json::array();
-  for (const auto& c : counts) out.push_back({{"value", c.value}, {"count", c.count}, {"selected", c.selected}});
+  for (const auto& c : counts) {
+    json item = {{"value", c.value}, {"count", c.count}, {"selected", c.selected}};
+    if (!c.label.empty()) item["label"] = c.label;
+    out.push_back(std::move(item));
+  }
   return out;
 }
 
@@ -170,18 +211,14 @@ json encode_explain(const Explain& e) {
 
 }  // namespace
 
-Status decode_search_request(const QueryParams& p, SearchRequest* r) {
+Status decode_search_request(const QueryParams& p, SearchRequest* r, const RequestLimits& limits) {
   static const std::set<std::string> kAllowed = {
-      "q",        "lang",   "filter", "budget_min", "budget_max", "eu_min",  "eu_max", "start_from",
+      "q",        "lang",   "ui_lang", "filter", "budget_min", "budget_max", "eu_min",  "eu_max", "start_from",
       "start_to", "end_from", "end_to", "ongoing",  "facets",     "sort",    "order",  "page",
       "per_page", "cursor", "explain", "mode",      "expand"};
   if (Status s = check_names(p, kAllowed, {"filter"}); !s) return s;
-  if (const std::string* q = get(p, "q")) {
-    if (q->size() > kMaxQueryBytes)
-      return bad("q", "q is longer than " + std::to_string(kMaxQueryBytes) + " bytes");
-    r->q = *q;
-  }
-  if (Status s = parse_common(p, r); !s) return s;
+  if (Status s = parse_query_text(p, limits, &r->q); !s) return s;
+  if (Status s = parse_common(p, r, limits); !s) return s;
   Status s = first_error(
       [&] { return parse_amount(p, "budget_min", &r->budget_min); },
       [&] { return parse_amount(p, "budget_max", &r->budget_max); },
@@ -232,22 +269,28 @@ Status decode_search_request(const QueryParams& p, SearchRequest* r) {
   return Status::ok();
 }
 
-Status decode_similar_request(const QueryParams& p, SearchRequest* r) {
-  if (Status s = check_names(p, {"filter", "lang", "facets", "page", "per_page"}, {"filter"}); !s) return s;
-  return parse_common(p, r);
+Status decode_similar_request(const QueryParams& p, SearchRequest* r, const RequestLimits& limits) {
+  if (Status s = check_names(p, {"filter", "lang", "ui_lang", "facets", "page", "per_page"}, {"filter"}); !s) return s;
+  return parse_common(p, r, limits);
 }
 
-Status decode_suggest_request(const QueryParams& p, SuggestRequest* r) {
+Status decode_suggest_request(const QueryParams& p, SuggestRequest* r, const RequestLimits& limits) {
   if (Status s = check_names(p, {"q", "lang", "limit"}); !s) return s;
   const std::string* q = get(p, "q");
   if (!q) return bad("q", "q (the prefix to complete) is required");
-  if (q->size() > kMaxQueryBytes) return bad("q", "q is too long");
+  if (q->size() > limits.max_query_bytes)
+    return bad("q", "q is longer than " + std::to_string(limits.max_query_bytes) + " bytes");
   r->prefix = *q;
   if (Status s = parse_lang(p, &r->lang); !s) return s;
   return parse_uint(p, "limit", 1, kMaxSuggestLimit, &r->limit);
 }
 
 Status decode_no_params(const QueryParams& p) { return check_names(p, {}); }
+
+Status decode_facets_request(const QueryParams& p, std::string* ui_lang) {
+  if (Status s = check_names(p, {"ui_lang"}); !s) return s;
+  return parse_ui_lang(p, ui_lang);
+}
 
 nlohmann::json encode_search_result(const SearchResult& r) {
   json hits = json::array();
@@ -309,11 +352,21 @@ int http_status_for(StatusCode code) {
     case StatusCode::not_found: return 404;
     case StatusCode::unavailable: return 503;
     case StatusCode::busy: return 503;
+    case StatusCode::overloaded: return 503;
     case StatusCode::corrupt: return 500;
     case StatusCode::io_error: return 500;
     case StatusCode::internal: return 500;
   }
   return 500;
+}
+
+int retry_after_seconds(StatusCode code) {
+  switch (code) {
+    case StatusCode::overloaded: return 1;
+    case StatusCode::unavailable:
+    case StatusCode::busy: return 5;
+    default: return 0;
+  }
 }
 
 const char* api_error_code(StatusCode code) {
@@ -323,6 +376,7 @@ const char* api_error_code(StatusCode code) {
     case StatusCode::not_found: return "not_found";
     case StatusCode::unavailable: return "index_unavailable";
     case StatusCode::busy: return "busy";
+    case StatusCode::overloaded: return "overloaded";
     case StatusCode::corrupt: return "index_corrupt";
     case StatusCode::io_error: return "io_error";
     case StatusCode::internal: return "internal";
@@ -340,6 +394,7 @@ nlohmann::json encode_error(const Status& status) {
       break;
     case StatusCode::unavailable: message = "no index is loaded yet; try again later"; break;
     case StatusCode::busy: message = "the index is busy; try again later"; break;
+    case StatusCode::overloaded: message = "the server is overloaded; try again later"; break;
     case StatusCode::corrupt: message = "the index is damaged"; break;
     case StatusCode::io_error: message = "the server could not read the index"; break;
     case StatusCode::internal: message = "internal error"; break;

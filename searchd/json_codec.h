@@ -23,11 +23,20 @@ constexpr uint32_t kMaxPage = 1000;
 constexpr uint32_t kMaxSuggestLimit = 50;
 constexpr size_t kMaxQueryBytes = 1024;
 
+// Limits on what one request may ask for (haku-searchd's max-query-bytes, ... options); a request
+// over one is invalid_argument naming the parameter.
+struct RequestLimits {
+  size_t max_query_bytes = kMaxQueryBytes;  // q (search and suggest)
+  uint32_t max_query_words = 64;            // whitespace-separated words in q, operators included
+  uint32_t max_per_page = kMaxPerPage;      // at most kMaxPerPage
+  uint32_t max_result_window = 10000;       // page x per_page: how deep a result list may be read
+};
+
 // GET /v1/search. Unknown, repeated (except `filter`) or malformed parameters give invalid_argument with
 // param() naming the parameter.
-Status decode_search_request(const QueryParams& params, SearchRequest* out);
+Status decode_search_request(const QueryParams& params, SearchRequest* out, const RequestLimits& limits = {});
 // GET /v1/projects/{id}/similar: filter, lang, facets, page, per_page.
-Status decode_similar_request(const QueryParams& params, SearchRequest* out);
+Status decode_similar_request(const QueryParams& params, SearchRequest* out, const RequestLimits& limits = {});
 
 struct SuggestRequest {
   std::string prefix;
@@ -35,9 +44,11 @@ struct SuggestRequest {
   uint32_t limit = 10;
 };
 // GET /v1/suggest: q (required), lang, limit (1..50).
-Status decode_suggest_request(const QueryParams& params, SuggestRequest* out);
+Status decode_suggest_request(const QueryParams& params, SuggestRequest* out, const RequestLimits& limits = {});
 // Routes that take no parameters: any parameter is unknown.
 Status decode_no_params(const QueryParams& params);
+// GET /v1/facets: ui_lang (fi | sv | en), the language of the labels.
+Status decode_facets_request(const QueryParams& params, std::string* ui_lang);
 
 nlohmann::json encode_search_result(const SearchResult& result);
 nlohmann::json encode_project(const Project& project);
@@ -48,6 +59,8 @@ nlohmann::json encode_index_info(const IndexInfo& info);
 // Errors: the one table. Every engine code maps to an HTTP status and a stable API error code.
 int http_status_for(StatusCode code);
 const char* api_error_code(StatusCode code);
+// Seconds for a Retry-After header on the error's response; 0 = none.
+int retry_after_seconds(StatusCode code);
 // {"error": {"code": ..., "message": ..., "param": ...}}; "param" only when set.
 nlohmann::json encode_error(const Status& status);
 // Errors the HTTP layer itself raises (no engine involved): route_not_found, request_too_large, ...

@@ -1,18 +1,27 @@
-// haku-dict-compile: builds the translation table (stemmers/translation.h) from FreeDict's six
-// fi/sv/en dictd dictionaries and the place-name list, at build time. Single-threaded tool.
+// haku-dict-compile: builds the translation table (stemmers/translation.h) at build time from FreeDict's
+// six fi/sv/en dictd dictionaries, the place-name list, the Kohesio term list and the lexicon learned
+// from the Finnish Statute Book (the last two derived by scripts/derive-lexicon). Single-threaded tool.
 //
 //   haku-dict-compile --dictd /usr/share/dictd --places stemmers/data/place_names.tsv
+//                     [--terms stemmers/data/kohesio_terms.tsv] [--lexicon stemmers/data/finlex_fi_sv.tsv]
 //                     --out build/stemmers/translations.bin [--tsv table.tsv]
 //
-// Per (source word, target language) the table keeps at most kMaxPerTarget translations:
+// Keys are single words or multi-word terms of up to kMaxKeyWords words (university of applied
+// sciences), which the query side matches over consecutive query words. Per (source key, target
+// language) the table keeps at most kMaxPerTarget translations:
 //   1. place names (the other official name),
-//   2. the dictionary's translations, those the opposite dictionary confirms first, then the rest
+//   2. Kohesio's multi-word terms (the Commission's own translations of fund and policy terms),
+//   3. the statute-book lexicon's translations (fi <-> sv), best aligned first,
+//   4. the dictionary's translations, those the opposite dictionary confirms first, then the rest
 //      in dictionary order,
-//   3. when the dictionary has fewer: words of the opposite dictionary that translate to the source
+//   5. when the dictionary has fewer: words of the opposite dictionary that translate to the source
 //      word (inverse entries), best-placed first,
-//   4. when there is still nothing: a pivot through the third language (sv -> fi -> en).
+//   6. when there is still nothing: a pivot through the third language (sv -> fi -> en), or else the
+//      translations of a synonym that the third language's dictionary lists beside the word,
+//   7. Kohesio's single-word terms, many of them interface words (back, close), where room is left.
 // A missing dictionary is a warning, never an error: the table then holds what is available.
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -31,6 +40,7 @@ namespace {
 
 constexpr size_t kMaxPerTarget = 5;
 constexpr size_t kMaxPivot = 2;  // pivot words tried, and translations taken from each
+constexpr size_t kMaxKeyWords = 4;
 
 // word -> translations, in order.
 using WordMap = std::unordered_map<std::string, std::vector<std::string>>;
@@ -44,9 +54,16 @@ int idx(Lang l) { return static_cast<int>(l); }
 
 bool single_word(const std::string& s) { return s.find(' ') == std::string::npos; }
 
-// A usable source key: one word, no affix dashes.
+size_t word_count(const std::string& s) { return s.empty() ? 0 : 1 + std::count(s.begin(), s.end(), ' '); }
+
+// A usable source key: one word without affix dashes, or up to kMaxKeyWords words of letters
+// separated by single spaces, as the query's tokenizer yields them.
 bool usable_key(const std::string& k) {
-  return !k.empty() && single_word(k) && k.front() != '-' && k.back() != '-' && k.size() <= 64;
+  if (k.empty() || k.front() == '-' || k.back() == '-' || k.size() > 64) return false;
+  if (single_word(k)) return true;
+  if (word_count(k) > kMaxKeyWords || k.front() == ' ' || k.back() == ' ' || k.find("  ") != std::string::npos)
+    return false;
+  return std::none_of(k.begin(), k.end(), [](unsigned char c) { return c < 0x80 && !std::isalpha(c) && c != ' '; });
 }
 
 void load_dictionary(const std::string& dir, const char* file, Lang from, Lang to, Dictionaries& d) {
@@ -148,6 +165,22 @@ std::vector<std::string> translations(const Dictionaries& d, const Inverse& inve
     for (size_t i = 0; i < far.size() && i < kMaxPivot; ++i)
       if (far[i] != key && !contains(pivot, far[i])) pivot.push_back(far[i]);
   }
+  if (base.empty() && pivot.empty()) {
+    // Still nothing: the translations of a synonym, a word that the third language's dictionary gives
+    // beside this one (eldercare -> vanhustenhuolto, vanhustenhoito: so vanhustenhoito ->
+    // vanhustenhuolto -> äldreomsorg).
+    tried = 0;
+    for (const auto& m : ranked(d, inverse, from, via, key)) {
+      if (!single_word(m)) continue;
+      if (tried++ == kMaxPivot) break;
+      for (const auto& synonym : ranked(d, inverse, via, from, m)) {
+        if (synonym == key || !single_word(synonym)) continue;
+        std::vector<std::string> far = ranked(d, inverse, from, to, synonym);
+        for (size_t i = 0; i < far.size() && i < kMaxPivot; ++i)
+          if (far[i] != key && !contains(pivot, far[i])) pivot.push_back(far[i]);
+      }
+    }
+  }
   std::vector<std::string> out;
   for (const auto& t : pivot)
     if (contains(base, t)) out.push_back(t);
@@ -190,15 +223,102 @@ bool read_places(const std::string& path, std::vector<PlaceName>* out) {
   return true;
 }
 
+std::vector<std::string> tab_columns(const std::string& line) {
+  std::vector<std::string> cols;
+  size_t start = 0;
+  for (size_t i = 0; i <= line.size(); ++i)
+    if (i == line.size() || line[i] == '\t') {
+      cols.push_back(line.substr(start, i - start));
+      start = i + 1;
+    }
+  return cols;
+}
+
+// (source language, key) -> translations, in order; what a derived table adds ahead of the dictionaries.
+using Extra = std::map<std::pair<int, std::string>, std::vector<TranslatedTerm>>;
+
+void add_extra(Extra& extra, Lang from, const std::string& key, Lang to, const std::string& text) {
+  if (!usable_key(key) || text.empty() || key == text) return;
+  auto& list = extra[{idx(from), key}];
+  for (const auto& t : list)
+    if (t.to == to && t.text == text) return;
+  list.push_back({to, text, !single_word(text), false});
+}
+
+// data/kohesio_terms.tsv: en, fi, sv, fi_base. Each language's forms are keys; the targets are the
+// Finnish base form (Voikko's lemmas) and the English and Swedish terms as written, which the query
+// side expands like words of their language.
+bool read_terms(const std::string& path, Extra& extra, size_t* rows) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    const std::vector<std::string> c = tab_columns(line);
+    if (c.size() != 4) {
+      std::cerr << "haku-dict-compile: warning: " << path << ":" << line_no << ": expected 4 columns; skipped\n";
+      continue;
+    }
+    ++*rows;
+    const std::string target[3] = {c[3], c[2], c[0]};  // by Lang
+    const std::vector<std::string> keys[3] = {{c[1], c[3]}, {c[2]}, {c[0]}};
+    for (Lang from : kAllLangs)
+      for (const std::string& k : keys[idx(from)])
+        for (Lang to : kAllLangs)
+          if (to != from) add_extra(extra, from, k, to, target[idx(to)]);
+  }
+  return true;
+}
+
+// data/finlex_fi_sv.tsv: fi, sv, cooc, t(sv|fi), t(fi|sv), dice. Both directions, each key's
+// translations by the product of the two alignment probabilities, best first.
+bool read_lexicon(const std::string& path, Extra& extra, size_t* rows) {
+  std::ifstream in(path);
+  if (!in) return false;
+  struct Pair {
+    std::string fi, sv;
+    double score;
+  };
+  std::vector<Pair> pairs;
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    const std::vector<std::string> c = tab_columns(line);
+    double a = 0, b = 0;
+    try {
+      if (c.size() != 6) throw std::invalid_argument("columns");
+      a = std::stod(c[3]);
+      b = std::stod(c[4]);
+    } catch (const std::exception&) {
+      std::cerr << "haku-dict-compile: warning: " << path << ":" << line_no
+                << ": expected fi, sv, cooc, t(sv|fi), t(fi|sv), dice; skipped\n";
+      continue;
+    }
+    pairs.push_back({c[0], c[1], a * b});
+  }
+  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) { return x.score > y.score; });
+  for (const Pair& p : pairs) {
+    add_extra(extra, Lang::fi, p.fi, Lang::sv, p.sv);
+    add_extra(extra, Lang::sv, p.sv, Lang::fi, p.fi);
+  }
+  *rows = pairs.size();
+  return true;
+}
+
 int usage() {
-  std::cerr << "usage: haku-dict-compile --dictd DIR --places FILE --out FILE [--tsv FILE]\n";
+  std::cerr << "usage: haku-dict-compile --dictd DIR --places FILE [--terms FILE] [--lexicon FILE] --out FILE"
+               " [--tsv FILE]\n";
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dictd_dir = "/usr/share/dictd", places_path, out_path, tsv_path;
+  std::string dictd_dir = "/usr/share/dictd", places_path, terms_path, lexicon_path, out_path, tsv_path;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (i + 1 >= argc) return usage();
@@ -206,6 +326,8 @@ int main(int argc, char** argv) {
     else if (a == "--places") places_path = argv[++i];
     else if (a == "--out") out_path = argv[++i];
     else if (a == "--tsv") tsv_path = argv[++i];
+    else if (a == "--terms") terms_path = argv[++i];
+    else if (a == "--lexicon") lexicon_path = argv[++i];
     else return usage();
   }
   if (out_path.empty() || places_path.empty()) return usage();
@@ -261,6 +383,36 @@ int main(int argc, char** argv) {
         ++place_terms;
       }
 
+  // Then the derived tables: Kohesio's terms, the statute-book lexicon.
+  Extra terms_extra, lexicon_extra;
+  size_t term_rows = 0, lexicon_rows = 0, derived_terms = 0;
+  if (!terms_path.empty() && !read_terms(terms_path, terms_extra, &term_rows)) {
+    std::cerr << "haku-dict-compile: cannot read " << terms_path << "\n";
+    return 1;
+  }
+  if (!lexicon_path.empty() && !read_lexicon(lexicon_path, lexicon_extra, &lexicon_rows)) {
+    std::cerr << "haku-dict-compile: cannot read " << lexicon_path << "\n";
+    return 1;
+  }
+  // Kohesio's multi-word terms go ahead of everything else; its single words, often interface words
+  // (back, close, as), only fill in after the dictionaries.
+  Extra terms_phrases, terms_words;
+  for (auto& [k, list] : terms_extra) (single_word(k.second) ? terms_words : terms_phrases)[k] = std::move(list);
+  auto add_derived = [&](const Extra& extra) {
+    for (const auto& [k, list] : extra) {
+      auto& terms = table[k];
+      for (const TranslatedTerm& t : list) {
+        const size_t kept = std::count_if(terms.begin(), terms.end(), [&](const TranslatedTerm& x) { return x.to == t.to; });
+        const bool dup = std::find_if(terms.begin(), terms.end(), [&](const TranslatedTerm& x) {
+                           return x.to == t.to && x.text == t.text;
+                         }) != terms.end();
+        if (kept < kMaxPerTarget && !dup) terms.push_back(t), ++derived_terms;
+      }
+    }
+  };
+  add_derived(terms_phrases);
+  add_derived(lexicon_extra);
+
   size_t pivoted = 0, dictionary_terms = 0;
   for (Lang from : kAllLangs)
     for (const std::string& key : keys[idx(from)]) {
@@ -283,6 +435,8 @@ int main(int argc, char** argv) {
         }
       }
     }
+
+  add_derived(terms_words);
 
   std::vector<TranslationEntry> entries;
   size_t per_lang[3] = {};
@@ -321,7 +475,8 @@ int main(int argc, char** argv) {
               << " (install dict-freedict-swe-fin and the others); the table holds place names only\n";
   std::cerr << "haku-dict-compile: " << out_path << ": " << n << " entries (fi " << per_lang[0] << ", sv "
             << per_lang[1] << ", en " << per_lang[2] << "), " << dictionary_terms << " dictionary translations ("
-            << pivoted << " via a pivot language), " << place_terms << " place names, " << bytes.size()
+            << pivoted << " via a pivot language), " << place_terms << " place names, " << derived_terms
+            << " from " << term_rows << " Kohesio terms and " << lexicon_rows << " statute-book pairs, " << bytes.size()
             << " bytes\n";
   return 0;
 }

@@ -153,10 +153,17 @@ TEST_CASE("an abandoned threaded build leaves the published generation alone") {
   CHECK(must_search(*s, keyword("integration")).total > 0);
 }
 
-TEST_CASE("a build with no records publishes an empty generation") {
+TEST_CASE("a threaded build with no records is refused and publishes nothing") {
   TempDir dir;
-  build_index(dir.path, {}, keyword_only(2));
-  auto s = open_searcher(dir.path);
-  CHECK(s->info().documents == 0);
-  CHECK(must_search(*s, keyword("integration")).total == 0);
+  WriterOptions o = keyword_only(2);
+  o.index_dir = dir.path;
+  auto w = IndexWriter::open(o);
+  REQUIRE(w.is_ok());
+  REQUIRE(w.value()->begin_build().is_ok());
+  Status s = w.value()->publish();
+  CHECK(s.code() == StatusCode::invalid_argument);
+  CHECK(s.message() == "refused: the new generation is empty");
+  CHECK(generations::current(dir.path).empty());
+  CHECK(generations::list(dir.path).empty());
+  CHECK(Searcher::open(SearcherOptions{dir.path}).status().code() == StatusCode::unavailable);
 }

@@ -226,6 +226,16 @@ TEST_CASE("golden: Swedish") {
   check_words_in_seeds(kSwedish);
 }
 
+// Regression: the tail "näringsföretagen" is a compound to Hunspell, whose stem for it is its last part
+// "företag"; the split took that for the tail's lemma ("besöks" + "företag"), so "besöksnäring" was
+// not a part of the word and a search for it missed the record.
+TEST_CASE("Swedish: a tail that is a compound of its own is not split where its stem does not begin") {
+  Analyzer a;
+  const auto derived = a.derive("besöksnäringsföretagen", Lang::sv);
+  CHECK(texts_of(derived, TermKind::lemma) == std::vector<std::string>{"besöksnäringsföretag"});
+  CHECK(texts_of(derived, TermKind::part) == std::vector<std::string>{"besöksnäring", "företag"});
+}
+
 TEST_CASE("golden: English") {
   Analyzer a;
   check_golden(a, Lang::en, kEnglish);

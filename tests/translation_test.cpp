@@ -3,9 +3,13 @@
 #define DOCTEST_CONFIG_IMPLEMENT_WITH_MAIN
 #include <doctest/doctest.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -298,4 +302,205 @@ TEST_CASE("sample corpus acceptance: antirasism yrkeshögskola") {
   auto fi = hit_ids(*s, "rasismi ammattikorkeakoulu", "fi");
   REQUIRE(!fi.empty());
   CHECK(fi.front() == "amif-sv-2021-varava");
+}
+
+// ---- cross-lingual gaps (issue: multi-word terms, compounds both ways, the statute-book lexicon,
+// Kohesio's fund terms) ----
+
+namespace {
+
+// The translations a search's explain lists, as "lang:term".
+std::vector<std::string> explained(Searcher& s, const std::string& q, const std::string& lang) {
+  SearchRequest r;
+  r.q = q;
+  r.lang = lang;
+  r.explain = true;
+  auto res = s.search(r);
+  REQUIRE_MESSAGE(res.is_ok(), res.status().message());
+  REQUIRE(res.value().explain);
+  std::vector<std::string> out;
+  for (const auto& e : res.value().explain->terms)
+    if (e.kind == "translation") out.push_back(e.lang + ":" + e.term);
+  return out;
+}
+
+std::vector<std::string> translated(const BuiltQuery& q, const std::string& word, const std::string& lang) {
+  std::vector<std::string> out;
+  for (const auto& e : q.explain)
+    if (e.kind == "translation" && e.word == word && e.lang == lang) out.push_back(e.term);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("derived tables: the statute-book lexicon and Kohesio's terms are compiled in") {
+  const TranslationTable& t = compiled_table();
+  // Learned from the statutes of 2005-2015 (stemmers/data/finlex_fi_sv.tsv).
+  CHECK(has(t.lookup(Lang::fi, "oleskelulupa"), Lang::sv, "uppehållstillstånd"));
+  CHECK(has(t.lookup(Lang::sv, "uppehållstillstånd"), Lang::fi, "oleskelulupa"));
+  CHECK(has(t.lookup(Lang::fi, "alkuperämaa"), Lang::sv, "ursprungsland"));
+  CHECK(has(t.lookup(Lang::sv, "livsmedel"), Lang::fi, "elintarvike"));
+  // The lexicon's translation goes first: kunta -> kommun, not a rare dictionary sense.
+  const auto kunta = t.lookup(Lang::fi, "kunta");
+  const auto first_sv = std::find_if(kunta.begin(), kunta.end(), [](const TranslatedTerm& x) { return x.to == Lang::sv; });
+  REQUIRE(first_sv != kunta.end());
+  CHECK(first_sv->text == "kommun");
+  // Kohesio: multi-word fund names as keys, translated as phrases.
+  const auto esf = t.lookup(Lang::en, "european social fund");
+  CHECK(has(esf, Lang::sv, "europeiska socialfonden"));
+  CHECK(has(esf, Lang::fi, "eurooppa sosiaalirahasto"));
+  for (const auto& x : esf) CHECK(x.phrase);
+  CHECK(has(t.lookup(Lang::fi, "eurooppa aluekehitysrahasto"), Lang::en, "european regional development fund"));
+  CHECK(has(t.lookup(Lang::sv, "sammanhållningsfonden"), Lang::en, "cohesion fund"));
+}
+
+TEST_CASE("multi-word terms are translated as units") {
+  if (!have_dictionaries()) {
+    MESSAGE("FreeDict dictionaries not installed: skipped");
+    return;
+  }
+  Analyzer analyzer;
+  Xapian::Database db;
+  QueryBuilder qb(analyzer, db, &compiled_table());
+  // Regression: "university of applied sciences" was translated word by word (yliopisto, soveltaa,
+  // tiede) and never reached ammattikorkeakoulu / yrkeshögskola.
+  for (const char* text : {"university of applied sciences", "universities of applied sciences"}) {
+    CAPTURE(text);
+    BuiltQuery q = qb.build(text, "en", true);
+    const std::string first = normalize(std::string(text).substr(0, std::string(text).find(' ')));
+    CHECK(has(translated(q, first, "fi"), "ammattikorkeakoulu"));
+    CHECK(has(translated(q, first, "sv"), "yrkeshögskola"));
+    CHECK(has(translated(q, "applied", "fi"), "ammattikorkeakoulu"));  // every word of the unit
+    CHECK_FALSE(has(translated(q, first, "fi"), "yliopisto"));         // not word by word
+  }
+  // The unit is matched over plain consecutive words only: an operator splits it.
+  BuiltQuery split = qb.build("university OR applied sciences", "en", true);
+  CHECK_FALSE(has(translated(split, "university", "fi"), "ammattikorkeakoulu"));
+  CHECK(has(translated(split, "university", "fi"), "yliopisto"));
+  // Fund names from Kohesio.
+  BuiltQuery esf = qb.build("european social fund", "en", true);
+  CHECK(has(translated(esf, "social", "sv"), "europeiska socialfonden"));
+  // English words are composed into compounds only where an index holds them (see the searches below).
+  BuiltQuery iw = qb.build("immigrant women", "en", true);
+  CHECK(has(translated(iw, "women", "sv"), "kvinna"));  // regression: English plurals had no dictionary form
+  CHECK_FALSE(has(translated(iw, "immigrant", "sv"), "invandrarkvinna"));
+  // Runs of two words the table lacks are not forced into nonsense compounds (synnytys + markkina).
+  BuiltQuery lm = qb.build("labour market integration", "en", true);
+  for (const auto& e : lm.explain)
+    if (e.kind == "translation") CHECK(e.term.find("synnytys") == std::string::npos);
+}
+
+TEST_CASE("compounds translate both ways") {
+  if (!have_dictionaries()) {
+    MESSAGE("FreeDict dictionaries not installed: skipped");
+    return;
+  }
+  Analyzer analyzer;
+  Xapian::Database db;
+  QueryBuilder qb(analyzer, db, &compiled_table());
+  // Regression: vanhustenhoito reached no Swedish word (fin-swe lacks it; only eng-fin lists it,
+  // beside vanhustenhuolto, which swe-fin gives for äldreomsorg).
+  CHECK(has(translated(qb.build("vanhustenhoito", "fi", true), "vanhustenhoito", "sv"), "äldreomsorg"));
+  // Regression: oleskelulupa <-> uppehållstillstånd was missing (the statute-book lexicon has it).
+  CHECK(has(translated(qb.build("oleskelulupa", "fi", true), "oleskelulupa", "sv"), "uppehållstillstånd"));
+  CHECK(has(translated(qb.build("uppehållstillståndet", "sv", true), "uppehållstillståndet", "fi"), "oleskelulupa"));
+  // Regression: a Finnish compound with a direct English translation was never composed into
+  // Swedish (one language's dictionary entry stopped the composition for all).
+  // (nuorisotyöttömyys: fin-eng has youth unemployment, nothing gives Swedish.)
+  BuiltQuery c = qb.build("nuorisotyöttömyys", "fi", true);
+  CHECK(has(translated(c, "nuorisotyöttömyys", "en"), "youth unemployment"));
+  CHECK(has(translated(c, "nuorisotyöttömyys", "sv"), "ungdomsarbetslöshet"));
+  // Into English a compound's parts become a phrase: oleskelu + lupa -> residence permit.
+  const auto en = translated(qb.build("oleskelulupa", "fi", true), "oleskelulupa", "en");
+  CHECK(has(en, "residence permit"));
+}
+
+TEST_CASE("cross-lingual gaps: searches across languages") {
+  if (!have_dictionaries()) {
+    MESSAGE("FreeDict dictionaries not installed: skipped");
+    return;
+  }
+  TempDir dir;
+  build_index(dir.path,
+              {
+                  amif_record("sv-kvinnor", "sv", "Språkcafé för invandrarkvinnor",
+                              "Projektet erbjuder invandrarkvinnor i Borås samtalsträning och studiebesök."),
+                  amif_record("fi-naiset", "fi", "Maahanmuuttajanaisten työllistäminen",
+                              "Hankkeessa maahanmuuttajanaiset saavat ohjausta työnhakuun ja kielikoulutusta."),
+                  amif_record("sv-yh", "sv", "Yrkeshögskolor som mötesplats",
+                              "Utbildning vid yrkeshögskolor för nyanlända akademiker."),
+                  amif_record("fi-amk", "fi", "Ammattikorkeakoulut kohtaamispaikkana",
+                              "Koulutusta ammattikorkeakouluissa korkeasti koulutetuille maahanmuuttajille."),
+                  amif_record("sv-aldre", "sv", "Äldreomsorgen i Vasa", "Kompetensutveckling för personal inom äldreomsorgen."),
+                  amif_record("sv-tillstand", "sv", "Rådgivning om uppehållstillstånd",
+                              "Juridisk rådgivning till personer som ansöker om uppehållstillstånd."),
+                  amif_record("fi-lupa", "fi", "Oleskelulupaneuvonta", "Neuvontaa oleskeluluvan hakijoille Tampereella."),
+                  amif_record("fi-yliopisto", "fi", "Yliopiston tiedekunnat", "Sovelletut tieteet yliopistossa."),
+                  amif_record("sv-ungdom", "sv", "Ungdomsarbetslösheten i Österbotten",
+                              "Projektet minskar ungdomsarbetslösheten genom praktikplatser."),
+              });
+  auto s = Searcher::open({dir.path, ""});
+  REQUIRE(s.is_ok());
+  Searcher& searcher = *s.value();
+  // Regression: "immigrant women" did not reach invandrarkvinnor / maahanmuuttajanaiset: English
+  // plurals had no dictionary form, and two English words were never composed into one compound.
+  const auto iw = hit_ids(searcher, "immigrant women", "en");
+  CHECK(has(iw, "sv-kvinnor"));
+  CHECK(has(iw, "fi-naiset"));
+  const auto iw_terms = explained(searcher, "immigrant women", "en");
+  CHECK(has(iw_terms, "sv:invandrarkvinna"));
+  CHECK(has(iw_terms, "fi:maahanmuuttajanainen"));
+  // A term the table translates into one language only (youth unemployment -> nuorisotyöttömyys):
+  // the other gets the compound of its words that the index holds.
+  const auto yu = explained(searcher, "youth unemployment", "en");
+  CHECK(has(yu, "fi:nuorisotyöttömyys"));
+  CHECK(has(yu, "sv:ungdomsarbetslöshet"));
+  CHECK(has(hit_ids(searcher, "youth unemployment", "en"), "sv-ungdom"));
+  const auto uas = hit_ids(searcher, "university of applied sciences", "en");
+  CHECK(has(uas, "sv-yh"));
+  CHECK(has(uas, "fi-amk"));
+  CHECK_FALSE(has(uas, "fi-yliopisto"));  // the unit, not yliopisto + soveltaa + tiede
+  CHECK(has(hit_ids(searcher, "vanhustenhoito", "fi"), "sv-aldre"));
+  CHECK(has(hit_ids(searcher, "oleskelulupa", "fi"), "sv-tillstand"));
+  CHECK(has(hit_ids(searcher, "uppehållstillstånd", "sv"), "fi-lupa"));
+}
+
+TEST_CASE("derive-lexicon learns from the statutes of 2005-2015 only") {
+  // A small statute book: 2010 statutes pair "kalastus" with "fiske"; 2016 ones pair "metsästys" with
+  // "jakt" (and one 2016 record hides behind a 2015 year field, its id saying 2016).
+  TempDir dir;
+  const std::string gz = dir.path + "/statutes.jsonl.gz";
+  {
+    gzFile f = gzopen(gz.c_str(), "wb");
+    REQUIRE(f);
+    auto put = [&](const std::string& id, int year, const std::string& lang, const std::string& title) {
+      const std::string line = "{\"id\": \"" + id + "-" + lang + "\", \"statute\": \"" + id + "\", \"lang\": \"" + lang +
+                               "\", \"year\": " + std::to_string(year) + ", \"title\": \"" + title + "\", \"text\": \"\"}\n";
+      gzwrite(f, line.data(), static_cast<unsigned>(line.size()));
+    };
+    for (int i = 0; i < 5; ++i) {
+      const std::string n = std::to_string(1000 + i);
+      put("asd2010" + n, 2010, "fi", "kalastus");
+      put("asd2010" + n, 2010, "sv", "fiske");
+      put("asd2016" + n, 2016, "fi", "metsästys");
+      put("asd2016" + n, 2016, "sv", "jakt");
+      put("asd2016" + std::to_string(2000 + i), 2015, "fi", "ruokinta");
+      put("asd2016" + std::to_string(2000 + i), 2015, "sv", "utfodring");
+    }
+    gzwrite(f, "not json\n", 9);
+    gzclose(f);
+  }
+  const std::string out = dir.path + "/lexicon.tsv", log = dir.path + "/log.txt";
+  const std::string cmd = std::string(HAKU_BINARY_DIR) + "/stemmers/haku-derive-lexicon --statutes " + gz + " --out " +
+                          out + " 2>" + log;
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::ifstream in(out), lg(log);
+  std::stringstream tsv, messages;
+  tsv << in.rdbuf();
+  messages << lg.rdbuf();
+  CHECK(tsv.str().find("kalastus\tfiske\t") != std::string::npos);
+  CHECK(tsv.str().find("metsästys") == std::string::npos);
+  CHECK(tsv.str().find("ruokinta") == std::string::npos);
+  CHECK(messages.str().find("20 of 2016 and later held out") != std::string::npos);
+  CHECK(messages.str().find("statutes.jsonl.gz:31: not a statute record") != std::string::npos);  // file:line
 }

@@ -1,10 +1,11 @@
 // Haku search widget: mounts into every element with [data-haku-widget] (data-api = API base URL, empty for
-// the same origin) and talks to GET /v1/search and /v1/suggest. No dependencies, no external assets.
+// the same origin; data-ui-lang = fi | sv | en, the language facet values are labelled in, default the
+// page's lang) and talks to GET /v1/search and /v1/suggest. No dependencies, no external assets.
 (function () {
   "use strict";
-  var FACETS = ["fund", "programme", "period", "region", "lang", "themes", "year", "budget_band"];
-  var FACET_LABELS = { fund: "Fund", programme: "Programme", period: "Period", region: "Region", lang: "Language",
-    themes: "Theme", year: "Start year", budget_band: "Budget" };
+  var FACETS = ["fund", "status", "programme", "period", "region", "lang", "themes", "year", "budget_band"];
+  var FACET_LABELS = { fund: "Fund", status: "Status", programme: "Programme", period: "Period", region: "Region",
+    lang: "Language", themes: "Theme", year: "Start year", budget_band: "Budget" };
   var PER_PAGE = 10;
 
   function el(tag, attrs, children) {
@@ -42,6 +43,9 @@
 
   function Widget(root) {
     this.api = (root.getAttribute("data-api") || "").replace(/\/$/, "");
+    // Facet labels (a fund as EAKR for a Finnish reader, ERUF for a Swedish one) follow the page's language.
+    var ui = (root.getAttribute("data-ui-lang") || document.documentElement.lang || "").slice(0, 2).toLowerCase();
+    this.uiLang = ["fi", "sv", "en"].indexOf(ui) >= 0 ? ui : "";
     this.state = { q: "", lang: "auto", filters: {}, page: 1 };
     this.suggestTimer = null;
     this.active = -1;
@@ -85,6 +89,7 @@
     var self = this, s = this.state, seq = ++this.seq;
     var params = [["q", s.q], ["facets", FACETS.join(",")], ["page", String(s.page)], ["per_page", String(PER_PAGE)]];
     if (s.lang !== "auto") params.push(["lang", s.lang]);
+    if (this.uiLang) params.push(["ui_lang", this.uiLang]);
     if (s.noExpand) params.push(["expand", "false"]);
     Object.keys(s.filters).forEach(function (f) {
       s.filters[f].forEach(function (v) { params.push(["filter", f + ":" + v]); });
@@ -150,7 +155,8 @@
           if (!list.length) delete s.filters[name];
           s.page = 1; self.search();
         });
-        box.appendChild(el("label", {}, [cb, el("span", { text: v.value, title: v.value }), el("em", { text: String(v.count) })]));
+        box.appendChild(el("label", {}, [cb, el("span", { text: v.label || v.value, title: v.value }),
+          el("em", { text: String(v.count) })]));
       });
       self.facets.appendChild(box);
     });

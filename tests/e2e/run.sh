@@ -69,7 +69,9 @@ check "haku-indexer build" "$indexer" build --source "$src/corpus/sample" --inde
   >"$tmp/indexer.out" 2>&1
 [ -e "$index/current" ] || { cat "$tmp/indexer.out" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-"$searchd" --index-dir "$index" --host 127.0.0.1 --port 0 --access-log >"$tmp/searchd.out" 2>"$tmp/searchd.err" &
+admin_key=e2e-admin-key-0123456789
+HAKU_ADMIN_KEY=$admin_key "$searchd" --index-dir "$index" --host 127.0.0.1 --port 0 --access-log \
+  >"$tmp/searchd.out" 2>"$tmp/searchd.err" &
 searchd_pid=$!
 base=""
 for _ in $(seq 1 300); do
@@ -126,10 +128,18 @@ fetch /v1/projects/{id}/similar "/v1/projects/amif-sv-2021-varava/similar?per_pa
 fetch /v1/suggest "/v1/suggest?q=yrkes&limit=5" 200
 fetch /v1/suggest "/v1/suggest" 400
 fetch /v1/facets /v1/facets 200
+fetch /v1/facets "/v1/facets?ui_lang=fi" 200
+check "facets: ESF is labelled ESR in Finnish" test "$(json_field "$tmp/body" '[c.get("label") for c in d["facets"]["fund"] if c["value"] == "ESF"][0]')" = ESR
+fetch /v1/facets "/v1/facets?ui_lang=de" 400
+fetch /v1/search "/v1/search?filter=fund:ESR&facets=fund&ui_lang=sv" 200
+check "fund:ESR selects ESF, labelled for Swedish" test "$(json_field "$tmp/body" '[c["value"] + "/" + c["label"] for c in d["facets"]["fund"] if c["selected"]]')" = "['ESF/ESF']"
+check "fund:ESR finds the ESF records" test "$(json_field "$tmp/body" 'd["total"]["value"] > 0 and all(h["fund"] == "ESF" for h in d["hits"])')" = True
 got=$(curl -sS --max-time 30 -o "$tmp/body" -w '%{http_code}' "$base/no/such/route" || true)
 check "unknown route is a JSON 404" test "$got:$(json_field "$tmp/body" 'd["error"]["code"]')" = "404:route_not_found"
 got=$(curl -sS --max-time 30 -o "$tmp/metrics" -w '%{http_code}' "$base/metrics" || true)
-check "metrics 200" test "$got" = 200
+check "metrics without a key: 401" test "$got" = 401
+got=$(curl -sS --max-time 30 -o "$tmp/metrics" -w '%{http_code}' -H "Authorization: Bearer $admin_key" "$base/metrics" || true)
+check "metrics with the admin key: 200" test "$got" = 200
 check "metrics count search requests" grep -q '^haku_http_requests_total{route="/v1/search",status="200"}' "$tmp/metrics"
 check "metrics show the index size" grep -q '^haku_index_size_bytes [1-9]' "$tmp/metrics"
 got=$(curl -sS --max-time 30 -o "$tmp/page" -w '%{http_code}' "$base/" || true)
@@ -181,13 +191,91 @@ for sub in search show similar suggest facets stats; do
   check "haku $sub --help" bash -c "test $rc = 0 && grep -q '^Example: haku $sub' '$tmp/help.txt'"
 done
 
+# ---- hardening (issue 13): the real binary under hostile clients ------------------------------------
+
+port=${base##*:}
+hostile="$src/scripts/hostile-client"
+check "pipelined requests all answered in order" python3 "$hostile" pipeline --port "$port" --count 8 >"$tmp/pipe.json"
+got=$(curl -sS --max-time 30 -o "$tmp/body" -w '%{http_code}' -X POST --data x "$base/v1/search" || true)
+check "POST /v1/search is 405" test "$got" = 405
+curl -sS --max-time 30 -o /dev/null -D "$tmp/headers" -X DELETE "$base/healthz" || true
+check "405 names the allowed methods" grep -qi '^Allow: GET, HEAD, OPTIONS' "$tmp/headers"
+check "an oversized head is 431" python3 "$hostile" oversize --port "$port" --count 2 >"$tmp/oversize.json"
+# 64 slow heads and 100 idle keep-alives from other addresses; /healthz must still answer at once.
+python3 "$hostile" slowloris --port "$port" --source 127.0.0.2 --connections 64 --seconds 6 >"$tmp/slow.json" &
+slow_pid=$!
+python3 "$hostile" idle --port "$port" --source 127.0.0.3 --connections 100 --seconds 6 >"$tmp/idle.json" &
+idle_pid=$!
+sleep 2
+got=$(curl -sS --max-time 3 -o "$tmp/body" -w '%{http_code}' "$base/healthz" || echo 000)
+check "healthz answers under slowloris and idle keep-alives" test "$got" = 200
+got=$(curl -sS --max-time 10 -o "$tmp/body" -w '%{http_code}' "$base/v1/search?q=rasism" || echo 000)
+check "search answers under slowloris and idle keep-alives" test "$got" = 200
+wait "$slow_pid" "$idle_pid" || true
+
+# SIGHUP: the daemon stays up, says what it did, and serves.
+kill -HUP "$searchd_pid"
+sleep 0.5
+check "SIGHUP does not stop haku-searchd" kill -0 "$searchd_pid"
+check "SIGHUP is logged" grep -q 'event=sighup action=reload_api_keys' "$tmp/searchd.err"
+got=$(curl -sS --max-time 10 -o "$tmp/body" -w '%{http_code}' "$base/healthz" || echo 000)
+check "healthz after SIGHUP" test "$got" = 200
+
+# ---- a registry export through a mapping ------------------------------------------------------------
+
+cat >"$tmp/projects.csv" <<'CSV'
+Recipient,Project,Fund type,Start,End,Grant (GBP),Total (GBP),EU share,Area
+Example College,Green Skills Hub,ESF (inc YEI),01. Okt 15,31. Dez 18,"£1,200,000",2000000,60%,Tees Valley
+Example Council,Harbour Heat,ERDF,Mrz 16,Dez 19,450000,900000,50%,North East
+Example Trust,,ERDF,Mrz 16,Dez 19,450000,900000,150%,North East
+CSV
+cat >"$tmp/projects-mapping.json" <<'JSON'
+{"name": "example-esif", "lang": "en", "currency": "GBP",
+ "eur_rates": {"GBP": [{"date": "2016-10-31", "per_eur": 0.8939, "source": "OJ C 422/3, October 2016"}]},
+ "fields": {"id": {"template": "example-{row}"}, "title": "Project", "implementer": "Recipient",
+            "fund": {"column": "Fund type", "values": {"ESF (inc YEI)": "ESF"}},
+            "start_date": {"column": "Start", "date": {"order": "dmy", "century": 2000}},
+            "end_date": {"column": "End", "date": {"order": "dmy", "century": 2000}},
+            "eu_contribution": {"column": "Grant (GBP)", "currency": "GBP"},
+            "total_budget": {"column": "Total (GBP)", "currency": "GBP"},
+            "cofinancing_rate": "EU share", "region_name": "Area", "country": {"const": "GB"}}}
+JSON
+mapped=$tmp/mapped-index
+rc=0
+"$indexer" build --source "$tmp/projects.csv" --mapping "$tmp/projects-mapping.json" --index-dir "$mapped" \
+  --max-reject-rate 0.5 \
+  --keyword-only >"$tmp/mapped.out" 2>"$tmp/mapped.err" || rc=$?
+check "haku-indexer build --mapping exit 0" test "$rc" = 0
+check "--mapping: the file's counts" grep -qx "$tmp/projects.csv: read 3, accepted 2 (repaired 0, warned 0), rejected 1" "$tmp/mapped.out"
+check "--mapping: the reject names line and column" grep -qx "$tmp/projects.csv:4: title: missing" "$tmp/mapped.err"
+check "--mapping: and every other problem of the record" grep -q "^$tmp/projects.csv:4: EU share: not a rate between 0 and 1" "$tmp/mapped.err"
+"$haku" show example-1 --json --index "$mapped" >"$tmp/mapped.json" 2>&1 || true
+check "--mapping: pounds kept, euros from the dated rate" test "$(json_field "$tmp/mapped.json" '(d["currency"], d["eu_contribution"], d["eu_contribution_eur"], d["start_date"], d["end_date"])')" = "('GBP', 1200000.0, 1342432.04, '2015-10-01', '2018-12-31')"
+"$haku" facets --ui-lang fi --json --index "$mapped" >"$tmp/mapped-facets.json" 2>&1 || true
+check "--mapping: funds labelled for a Finnish user" test "$(json_field "$tmp/mapped-facets.json" 'sorted(c["label"] for c in d["facets"]["fund"])')" = "['EAKR', 'ESR']"
+rc=0; "$indexer" build --mapping "$tmp/projects-mapping.json" --source "$tmp/projects.csv" --index-dir "$mapped" >/dev/null 2>&1 || rc=$?
+check "--mapping before its --source exits 2" test "$rc" = 2
+rc=0; "$indexer" build --source "$tmp/projects.csv" --mapping no-such-mapping --index-dir "$mapped" >/dev/null 2>"$tmp/nomap.err" || rc=$?
+check "an unknown mapping NAME fails before reading" bash -c "test $rc = 1 && grep -q 'no-such-mapping.json: cannot read the mapping' '$tmp/nomap.err'"
+
 # ---- graceful stop -----------------------------------------------------------------------------------
 
+# SIGTERM with 100 idle keep-alive connections open drains at once: idle connections are closed,
+# nothing waits for their keep-alive timeout.
+python3 "$hostile" idle --port "$port" --source 127.0.0.4 --connections 100 --seconds 20 >"$tmp/idle2.json" &
+idle_pid=$!
+sleep 2
+
+stop_start=$(date +%s%N)
 kill -TERM "$searchd_pid"
 rc=0
 wait "$searchd_pid" || rc=$?
+stop_ms=$(( ($(date +%s%N) - stop_start) / 1000000 ))
 searchd_pid=""
 check "haku-searchd stops on SIGTERM with exit 0" test "$rc" = 0
+check "SIGTERM drains within 3 s with 100 idle connections (took ${stop_ms} ms)" test "$stop_ms" -lt 3000
+kill "$idle_pid" 2>/dev/null || true
+wait "$idle_pid" 2>/dev/null || true
 rc=0; "$haku" stats --server "$base" >/dev/null 2>&1 || rc=$?
 check "haku with an unreachable server exits 1" test "$rc" = 1
 

@@ -30,23 +30,11 @@ Xapian::termpos DocumentBuilder::index_text(Xapian::Document& doc, const std::st
   for (const Word& w : analyzer_.tokenize(text)) {
     const Xapian::termpos pos = base + w.position + 1;  // Xapian positions start at 1
     last = pos;
-    doc.add_posting(w.norm, pos, schema::kWdfSurface * boost);
+    scratch_.clear();
+    terms_.index_terms(w, langs, &scratch_);
+    for (const IndexTerm& t : scratch_) doc.add_posting(t.term, pos, t.wdf * boost);
     if (!field_prefix.empty()) doc.add_posting(std::string(field_prefix) + w.norm, pos, boost);
-    // The folded form only where it differs: the query side looks up F+fold(word) and the word itself.
-    if (!w.folded.empty()) doc.add_posting(std::string(schema::kFolded) + w.folded, pos, schema::kWdfFolded * boost);
-    bool stop_everywhere = true;
-    for (Lang lang : langs) {
-      if (analyzer_.is_stopword(w.norm, lang)) continue;
-      stop_everywhere = false;
-      for (const Derived& d : analyzer_.derive(w.norm, lang)) {
-        if (!full_ && d.kind != TermKind::stem) continue;
-        unsigned wdf = d.kind == TermKind::stem    ? schema::kWdfStem
-                       : d.kind == TermKind::lemma ? schema::kWdfLemma
-                                                   : schema::kWdfPart;
-        doc.add_posting(schema::derived_term(d.kind, lang, d.text), pos, wdf * boost);
-      }
-    }
-    if (spellings && !stop_everywhere && spelling_worthy(w.norm)) spellings->push_back(w.norm);  // = spelling_word()
+    if (spellings && !terms_.stopword_everywhere(w.norm, langs) && spelling_worthy(w.norm)) spellings->push_back(w.norm);  // = spelling_word()
   }
   return last + kFieldGap;
 }

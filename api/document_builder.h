@@ -1,12 +1,13 @@
 #pragma once
 // Turns a Project into a Xapian document following the schema (api/schema.h): analysed text terms with
-// positions, boolean facet terms, value slots and the record as compact JSON. Not thread-safe (it uses
-// the caller's Analyzer).
+// positions (each word's terms from api/term_analysis.h), boolean facet terms, value slots and the
+// record as compact JSON. Not thread-safe (it uses the caller's Analyzer).
 #include <xapian.h>
 
 #include <string>
 #include <vector>
 
+#include "api/term_analysis.h"
 #include "corpus/project.h"
 #include "stemmers/analyzer.h"
 
@@ -14,7 +15,7 @@ namespace haku {
 
 class DocumentBuilder {
  public:
-  DocumentBuilder(Analyzer& analyzer, bool full_analysis) : analyzer_(analyzer), full_(full_analysis) {}
+  DocumentBuilder(Analyzer& analyzer, bool full_analysis) : analyzer_(analyzer), terms_(analyzer, full_analysis) {}
 
   // Fills `doc` for `p`. Sets p.lang to the detected language when the record gave none and detection
   // was confident. `spellings` receives words for the spelling table.
@@ -39,7 +40,8 @@ class DocumentBuilder {
   bool spelling_word(const Word& w, const std::vector<Lang>& langs) const;
 
   Analyzer& analyzer_;
-  bool full_;
+  TermAnalysis terms_;             // word -> index terms (api/term_analysis.h)
+  std::vector<IndexTerm> scratch_;  // one word's terms
 };
 
 }  // namespace haku

@@ -10,6 +10,7 @@
 #include "api/facets_filters.h"
 #include "api/hits.h"
 #include "api/keyword_search.h"
+#include "api/ranking.h"
 #include "api/request_budget.h"
 #include "api/schema.h"
 #include "api/semantic.h"
@@ -22,9 +23,8 @@ namespace {
 constexpr size_t kSemanticK = 100;          // vector candidates per query (independent of the page: stable pages)
 constexpr float kMinSimilarity = 0.30f;     // cosine floor of a vector candidate
 constexpr float kSimilarityBand = 0.50f;    // ... and at most this far below the best candidate
-constexpr double kRrfK = 60;                // reciprocal rank fusion constant
-constexpr double kKeywordWeight = 1.0;      // weights of the two rankings in the fusion
-constexpr double kSemanticWeight = 1.0;
+constexpr double kRrfK = 60;                // a rank r scores 1 / (kRrfK + r), as in reciprocal rank fusion
+constexpr double kKeywordWeight = 1.0;      // scale of the fused scores
 constexpr Xapian::doccount kFuseDepth = 1000;  // keyword ranks fused exactly; deeper ones keep keyword order
 constexpr size_t kSimilarPerWord = 3;       // similar words added per query word
 constexpr float kSimilarWordMin = 0.75f;    // their cosine floor
@@ -51,12 +51,16 @@ struct SemanticCandidates {
   std::vector<SemanticHit> hits;      // above the similarity floor, best first (filters not applied)
   std::vector<std::string> id_terms;  // Q terms of `hits`
   float floor = 0;
+  float confident = 0;  // hybrid: the lowest confident similarity over the query's vectors (0: none)
 };
 
 // The query and its translation into each language are embedded separately (a record written in one
 // language is near the words of that language); a record's similarity is its best over those vectors.
+// `confident_only` (hybrid): a record is a candidate only where one of the vectors singles it out
+// (SemanticIndex::confident_similarity), so the vector side adds evidence, never padding.
 SemanticCandidates semantic_candidates(SearchContext& ctx, const SemanticIndex& sem, const std::string& q,
-                                       const std::map<std::string, std::vector<std::string>>& translations) {
+                                       const std::map<std::string, std::vector<std::string>>& translations,
+                                       bool confident_only) {
   SemanticCandidates out;
   auto content = [&](const std::vector<std::string>& texts) {
     std::vector<std::string> words;
@@ -71,7 +75,13 @@ SemanticCandidates semantic_candidates(SearchContext& ctx, const SemanticIndex& 
   std::unordered_map<uint32_t, float> best;
   for (const auto& v : vectors) {
     if (v.empty()) continue;
+    float threshold = -1;
+    if (confident_only) {
+      threshold = sem.confident_similarity(v);
+      out.confident = out.confident == 0 ? threshold : std::min(out.confident, threshold);
+    }
     for (const SemanticHit& h : sem.nearest_records(v, kSemanticK)) {
+      if (h.similarity < threshold) break;  // best first
       auto [it, inserted] = best.emplace(h.docid, h.similarity);
       if (!inserted) it->second = std::max(it->second, h.similarity);
     }
@@ -152,7 +162,8 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
   const bool hybrid = r.mode == SearchMode::hybrid;
   const std::vector<Xapian::Query> filters = filter_queries(r, "");
   // Past the deadline the vector side is left out: the keyword ranking alone.
-  SemanticCandidates sc = ctx.may_run("semantic") ? semantic_candidates(ctx, sem, r.q, translations) : SemanticCandidates{};
+  SemanticCandidates sc =
+      ctx.may_run("semantic") ? semantic_candidates(ctx, sem, r.q, translations, hybrid) : SemanticCandidates{};
   std::vector<std::string> exact_terms = hybrid ? exact_match_terms(d, r.q) : std::vector<std::string>{};
   std::vector<Xapian::Query> extra;
   for (const auto& t : sc.id_terms) extra.emplace_back(t);
@@ -165,10 +176,14 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
                                        : Xapian::Query(Xapian::Query::OP_OR, keyword_query, extra_q);
   if (explain) {
     explain->notes.push_back(
-        std::string(hybrid ? "hybrid: keyword and vector rankings fused by reciprocal rank fusion (k=60)"
+        std::string(hybrid ? "hybrid: keyword matches in keyword order, then the confident vector matches the words missed"
                            : "semantic: records ranked by vector similarity to the query") +
         "; " + std::to_string(sc.hits.size()) + " vector candidates with similarity >= " +
-        std::to_string(sc.floor).substr(0, 4) + (hybrid ? "; exact title, implementer or id matches first" : ""));
+        std::to_string(sc.floor).substr(0, 4) +
+        (hybrid ? " (confident: >= " + std::to_string(sc.confident).substr(0, 4) +
+                      ", above what the best of this generation's records unrelated to the query would reach)" +
+                      "; exact title, implementer or id matches first"
+                : std::string()));
   }
   if (r.sort != SortBy::relevance) return keyword_search(ctx, base, false, r, std::move(explain), terms, offset);
 
@@ -201,7 +216,7 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
   if (hybrid) {
     kenq.emplace(d);
     kenq->set_query(with_filters(keyword_query, filters));
-    kenq->set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+    kenq->set_weighting_scheme(keyword_weighting(d));
     Xapian::MSet m;
     try {
       m = bounded_mset(*kenq, ctx.deadline, 0, kFuseDepth, kFuseDepth + 1);
@@ -228,8 +243,14 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
     if (!hybrid) {
       score = ssim[id];
     } else {
-      if (auto k = krank.find(id); k != krank.end()) score += kKeywordWeight / (kRrfK + double(k->second) + 1);
-      if (auto s = srank.find(id); s != srank.end()) score += kSemanticWeight / (kRrfK + double(s->second) + 1);
+      // The words' order stands: measured on the judged sets, letting the vector rank reorder the
+      // keyword matches (reciprocal rank fusion, even of confident candidates only) cost MRR@10
+      // (sample 0.811 -> 0.782). A confident candidate the words missed follows the keyword matches,
+      // by similarity, as if it ranked next in the keyword list.
+      if (auto k = krank.find(id); k != krank.end())
+        score = kKeywordWeight / (kRrfK + double(k->second) + 1);
+      else if (auto s = srank.find(id); s != srank.end())
+        score = kKeywordWeight / (kRrfK + double(klist.size() + s->second) + 1);
     }
     head.push_back({id, score, exact.count(id) > 0});
   };

@@ -8,6 +8,7 @@
 #include "api/facets_filters.h"
 #include "api/hits.h"
 #include "api/request_budget.h"
+#include "api/ranking.h"
 #include "api/schema.h"
 
 namespace haku {
@@ -20,7 +21,7 @@ Result<SearchResult> keyword_search(SearchContext& ctx, const Xapian::Query& tex
   Xapian::Query q = with_filters(text_query, filter_queries(r, ""));
   Xapian::Enquire enq(d);
   enq.set_query(q);
-  enq.set_weighting_scheme(Xapian::BM25Weight(1.2, 0, 1, 0.75, 0.5));
+  enq.set_weighting_scheme(keyword_weighting(d));
   bool desc = r.descending.value_or(true);
   SortBy sort = r.sort;
   if (browse && sort == SortBy::relevance) sort = SortBy::start_date;

@@ -11,15 +11,26 @@
 namespace haku {
 
 namespace {
-// Expansion terms for more-like-this: words and stems, not ids, filters or folded forms.
+// Expansion terms for more-like-this: words and stems, not ids, filters or folded forms, and only terms
+// another record holds too. The expansion weight favours rare terms, and a term only the record itself
+// holds finds nothing: with a base form indexed as its own stem and lemma, the forty best terms of a
+// sample record were all such terms and "more like this" came back empty.
 class SimilarDecider : public Xapian::ExpandDecider {
  public:
+  explicit SimilarDecider(const Xapian::Database& db) : db_(db) {}
   bool operator()(const std::string& term) const override {
     if (term.empty()) return false;
     unsigned char c = static_cast<unsigned char>(term[0]);
-    if (c >= 'A' && c <= 'Z') return term[0] == 'Z' || term[0] == 'L';
-    return term.size() > 2 && !(c >= '0' && c <= '9');
+    if (c >= 'A' && c <= 'Z') {
+      if (term[0] != 'Z' && term[0] != 'L') return false;
+    } else if (term.size() <= 2 || (c >= '0' && c <= '9')) {
+      return false;
+    }
+    return db_.get_termfreq(term) > 1;
   }
+
+ private:
+  const Xapian::Database& db_;
 };
 }  // namespace
 
@@ -32,7 +43,7 @@ Result<SearchResult> more_like_this(SearchContext& ctx, const std::string& id, c
   rset.add_document(*p);
   Xapian::Enquire enq(d);
   enq.set_query(Xapian::Query(idterm));
-  SimilarDecider decider;
+  SimilarDecider decider(d);
   Xapian::ESet eset = enq.get_eset(40, rset, &decider);
   std::vector<Xapian::Query> terms;
   for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);

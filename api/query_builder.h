@@ -13,6 +13,7 @@
 
 #include "api/cross_lingual.h"
 #include "api/search.h"
+#include "api/term_analysis.h"
 #include "stemmers/analyzer.h"
 #include "stemmers/translation.h"
 
@@ -38,14 +39,24 @@ class QueryBuilder {
  private:
   Xapian::Query rebuild(const Xapian::Query& q, bool positional, BuiltQuery& out, bool top);
   Xapian::Query expand_word(const std::string& term, bool positional, BuiltQuery& out, bool droppable);
+  // A query of kLongQueryWords plain words or more: the OR of the words, filtered to the records that
+  // hold min_words() of them. Anything else is returned as built.
+  Xapian::Query min_should_match(const Xapian::Query& parsed, const Xapian::Query& built);
 
   Analyzer& analyzer_;
+  TermAnalysis terms_;  // word -> query alternatives, as the indexer maps words to terms
   const Xapian::Database& db_;
   const TranslationTable* translations_;
   std::optional<CrossLingual> cross_;  // per build(): the query's multi-word terms
 };
 
-// The languages a query is analysed in: the given one, the detected one (3+ words), or all three.
+// From this many words (stopwords left out) a query of plain words matches on most of them, not all.
+inline constexpr size_t kLongQueryWords = 4;
+// How many of a long query's `words` a record must hold.
+size_t min_words(size_t words);
+
+// The languages a query is analysed in: the given one, the one detected from its words (3 or more,
+// operators and field:value words left out), or all three.
 std::vector<Lang> query_languages(Analyzer& analyzer, const std::string& text, const std::string& lang,
                                   bool* detected);
 

@@ -76,6 +76,10 @@ inline constexpr unsigned kWdfLemma = 2;
 inline constexpr unsigned kWdfPart = 1;
 inline constexpr unsigned kWdfFolded = 1;
 inline constexpr unsigned kTitleBoost = 3;  // multiplies the title's increments
+// What one occurrence of a word adds to the within-document frequency of that word's synonym group at
+// query time (api/query_builder.h) when the record has the word as typed: its surface form, stem and
+// lemma. BM25's k1 is scaled by it (api/ranking.h).
+inline constexpr unsigned kWdfPerOccurrence = kWdfSurface + kWdfStem + kWdfLemma;
 
 // The record's content hash: 64-bit FNV-1a of its canonical JSON (project_to_json) as the source gave it,
 // before language detection fills in `lang`; 16 lower-case hex digits. An incremental build reindexes a

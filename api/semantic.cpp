@@ -34,6 +34,18 @@ constexpr size_t kHnswM = 16;
 constexpr size_t kHnswEfConstruction = 100;
 constexpr size_t kHnswEfSearch = 128;
 constexpr size_t kNeighbourVocabulary = 200000;  // most frequent words searched for similar words
+constexpr size_t kBackgroundRecords = 1024;      // records sampled at load for confident_similarity()
+
+// The z for which a normal distribution leaves `tail` above mean + z * sd (bisection on erfc).
+double upper_quantile_z(double tail) {
+  double lo = 0, hi = 12;
+  for (int i = 0; i < 80; ++i) {
+    const double mid = (lo + hi) / 2;
+    if (0.5 * std::erfc(mid / std::sqrt(2.0)) > tail) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
 
 std::string file_in(const std::string& gen_dir, const char* name) {
   return (fs::path(semantic_files::dir(gen_dir)) / name).string();
@@ -483,6 +495,8 @@ struct SemanticIndex::Impl {
   std::vector<float> vocabulary_vectors;  // unit vectors, row-major
   std::string stamp;
   uint64_t records = 0;
+  std::vector<float> background;  // unit vectors of up to kBackgroundRecords records, row-major
+  double tail_z = 0;              // upper_quantile_z(1 / records)
 };
 
 SemanticIndex::SemanticIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -506,6 +520,15 @@ Result<std::shared_ptr<const SemanticIndex>> SemanticIndex::load(const std::stri
                                                                     file_in(gen_dir, "records.hnsw"));
     impl->graph->setEf(kHnswEfSearch);
     impl->records = impl->graph->cur_element_count;
+    // The background of confident_similarity(): records evenly spread over the graph's elements.
+    const size_t n = impl->records;
+    const size_t take = std::min(n, kBackgroundRecords);
+    for (size_t i = 0; i < take; ++i) {
+      const auto* row = reinterpret_cast<const float*>(
+          impl->graph->getDataByInternalId(static_cast<hnswlib::tableint>(i * n / take)));
+      impl->background.insert(impl->background.end(), row, row + impl->dim);
+    }
+    impl->tail_z = upper_quantile_z(1.0 / static_cast<double>(std::max<size_t>(n, 2)));
   } catch (const std::exception& e) {
     return Status::error(StatusCode::corrupt, std::string("semantic layer does not load: ") + e.what());
   }
@@ -557,6 +580,23 @@ std::vector<SemanticHit> SemanticIndex::nearest_records(const std::vector<float>
     return a.similarity != b.similarity ? a.similarity > b.similarity : a.docid < b.docid;
   });
   return out;
+}
+
+float SemanticIndex::confident_similarity(const std::vector<float>& vector) const {
+  const size_t dim = static_cast<size_t>(impl_->dim);
+  const size_t rows = dim ? impl_->background.size() / dim : 0;
+  if (vector.size() != dim || rows < 2) return 1.0f;
+  double sum = 0, sum2 = 0;
+  for (size_t i = 0; i < rows; ++i) {
+    const float* r = impl_->background.data() + i * dim;
+    double dot = 0;
+    for (size_t d = 0; d < dim; ++d) dot += double(r[d]) * vector[d];
+    sum += dot;
+    sum2 += dot * dot;
+  }
+  const double mean = sum / double(rows);
+  const double sd = std::sqrt(std::max(0.0, sum2 / double(rows) - mean * mean));
+  return static_cast<float>(mean + impl_->tail_z * sd);
 }
 
 std::vector<SimilarWord> SemanticIndex::similar_words(const std::string& word, size_t k,

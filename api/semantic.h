@@ -26,12 +26,14 @@ namespace haku {
 //   translations into each language (one vector per language: records are near the words of their own
 //   language); a record's similarity is its best over those vectors. The 100 nearest records above a
 //   similarity floor (0.30, and within 0.5 of the best) that pass the filters, by similarity.
-// - mode=hybrid (default): the fused set is the keyword matches plus those vector candidates plus exact
-//   matches (title or implementer equal to the normalised query, or the id), all under the same
-//   filters. Totals and facet counts run over that one Xapian query (keyword query OR the candidates'
-//   id terms), so they are exact for what is ranked. Ranking: exact matches first, then reciprocal rank
-//   fusion (k=60) of the keyword rank (top 1000) and the vector rank; ties by docid, so pages and
-//   cursors are stable. Keyword matches below rank 1000 follow in keyword order.
+// - mode=hybrid (default): the fused set is the keyword matches plus the *confident* vector candidates
+//   (similarity above confident_similarity() for one of the query's vectors) plus exact matches (title
+//   or implementer equal to the normalised query, or the id), all under the same filters. Totals and
+//   facet counts run over that one Xapian query (keyword query OR the candidates' id terms), so they
+//   are exact for what is ranked, and count nothing that neither the words nor a confident vector
+//   match support. Ranking: exact matches first, then the keyword matches in keyword order (top 1000,
+//   deeper ones follow), then the confident candidates the words missed, by similarity; ties by docid,
+//   so pages and cursors are stable. Where no candidate is confident, hybrid is keyword search.
 // - Query syntax (phrases, operators, fields, wildcards) keeps its exact meaning: hybrid ranks such
 //   queries by keywords only. A generation without the layer (keyword-only build, fewer than 10
 //   records, an older generation) is searched by keywords, and explain says so.
@@ -115,6 +117,13 @@ class SemanticIndex {
   std::vector<float> embed(const std::vector<std::string>& words) const;
   // The k records nearest to a vector of embed(), most similar first (ties by docid).
   std::vector<SemanticHit> nearest_records(const std::vector<float>& vector, size_t k) const;
+  // The similarity a record needs for the vector side to be evidence that it matches `vector` (an
+  // embed() result): above what the most similar of this generation's N records would reach if none
+  // were related to the query. The query's similarities to a fixed sample of the generation's records
+  // (up to 1,024, taken at load) give their mean and spread; the threshold is mean + z * sd, where a
+  // normal distribution leaves 1/N above z. Learned per generation and per query: a query whose
+  // vector singles out no record (a weak model, a vague query) gets no confident candidate.
+  float confident_similarity(const std::vector<float>& vector) const;
   // Whether `word` means something to the model: a corpus word, or an unseen form (a misspelling, an
   // inflection) whose near neighbours include a corpus word sharing its first four letters. Subword
   // n-grams give any string a vector; in a small model, nonsense lands "near" unrelated words.

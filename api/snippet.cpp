@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "api/schema.h"
+#include "api/term_analysis.h"
 
 namespace haku {
 
@@ -32,7 +33,6 @@ size_t utf8_floor(const std::string& s, size_t i) {
 
 SnippetTerms::SnippetTerms(const std::set<std::string>& query_terms) : all_(query_terms.begin(), query_terms.end()) {
   for (const std::string& t : query_terms) {
-    if (t.rfind(schema::kFolded, 0) == 0) folded_.insert(t.substr(schema::kFolded.size()));
     for (Lang l : kAllLangs) {
       for (TermKind k : {TermKind::stem, TermKind::lemma, TermKind::part}) {
         const std::string prefix = schema::derived_prefix(k, l);
@@ -41,23 +41,25 @@ SnippetTerms::SnippetTerms(const std::set<std::string>& query_terms) : all_(quer
         std::vector<std::string>& keys = keys_[static_cast<size_t>(l)];
         std::string key = text.substr(0, 2);
         if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(std::move(key));
-        derived_[static_cast<size_t>(l)][static_cast<size_t>(k)].insert(std::move(text));
       }
     }
   }
 }
 
 bool SnippetTerms::matches(Analyzer& analyzer, const Word& w, const std::vector<Lang>& langs) const {
-  if (all_.count(w.norm) || folded_.count(w.folded.empty() ? w.norm : w.folded)) return true;
+  if (all_.count(w.norm) || (!w.folded.empty() && all_.count(std::string(schema::kFolded) + w.folded))) return true;
+  // The derived terms, only in the languages where the query has some that could come from this word.
+  std::vector<Lang> worth;
   for (Lang l : langs) {
     const auto& keys = keys_[static_cast<size_t>(l)];
-    if (!std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return w.norm.find(k) != std::string::npos; }))
-      continue;
-    const auto& texts = derived_[static_cast<size_t>(l)];
-    for (const Derived& d : analyzer.derive(w.norm, l))
-      if (texts[static_cast<size_t>(d.kind)].count(d.text)) return true;
+    if (std::any_of(keys.begin(), keys.end(), [&](const std::string& k) { return w.norm.find(k) != std::string::npos; }))
+      worth.push_back(l);
   }
-  return false;
+  if (worth.empty()) return false;
+  // The word's index terms exactly as the indexer writes them (api/term_analysis.h).
+  std::vector<IndexTerm> terms;
+  TermAnalysis(analyzer).index_terms(w, worth, &terms);
+  return std::any_of(terms.begin(), terms.end(), [&](const IndexTerm& t) { return all_.count(t.term) > 0; });
 }
 
 std::string make_snippet(Analyzer& analyzer, const std::string& text, const std::vector<Lang>& langs,

@@ -12,11 +12,12 @@
 
 namespace haku {
 
-// A query's terms prepared once for the snippets of all its hits: the set itself, the folded forms and
-// the derived texts by language and kind. A word is analysed (Analyzer::derive) in a language only when
-// the query holds derived terms of that language and the word contains the first two bytes of one of
-// their texts; stems, lemmas and compound parts nearly always share those with the word they come from,
-// so the marks stay as a full analysis would set them while most words skip the analyser.
+// A query's terms prepared once for the snippets of all its hits. A word is marked when one of its
+// index terms (api/term_analysis.h, the indexer's own mapping) is a query term. Its derived terms are
+// computed in a language only when the query holds derived terms of that language and the word
+// contains the first two bytes of one of their texts; stems, lemmas and compound parts nearly always
+// share those with the word they come from, so the marks stay as a full analysis would set them while
+// most words skip the analyser.
 class SnippetTerms {
  public:
   explicit SnippetTerms(const std::set<std::string>& query_terms);
@@ -26,8 +27,6 @@ class SnippetTerms {
 
  private:
   std::unordered_set<std::string> all_;     // every query term (the surface form is the term itself)
-  std::unordered_set<std::string> folded_;  // texts of the folded-form terms
-  std::array<std::array<std::unordered_set<std::string>, 3>, 3> derived_;  // [lang][kind] -> texts
   std::array<std::vector<std::string>, 3> keys_;  // [lang]: the first two bytes of each derived text
 };
 

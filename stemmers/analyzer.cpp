@@ -78,8 +78,11 @@ class DeriveCache {
   std::unordered_map<std::string, std::vector<Derived>> old_;
 };
 
+// A word's stem and lemma are kept when they equal the word ("matkailu" is its own stem and lemma): its
+// inflected forms are indexed under them, so the base form must be too. A compound part equal to the
+// word says nothing.
 void add_derived(std::vector<Derived>& out, std::string_view norm, TermKind kind, std::string text) {
-  if (text.empty() || text == norm) return;
+  if (text.empty() || (kind == TermKind::part && text == norm)) return;
   for (const Derived& d : out)
     if (d.text == text && d.kind == kind) return;
   out.push_back({kind, std::move(text)});
@@ -260,5 +263,9 @@ bool Analyzer::is_stopword(std::string_view norm, Lang lang) const {
 }
 
 AnalyzerFeatures Analyzer::features() const { return impl_->features; }
+
+bool Analyzer::has_morphology(Lang lang) const {
+  return (lang == Lang::fi && impl_->finnish) || (lang == Lang::sv && impl_->swedish);
+}
 
 }  // namespace haku

@@ -28,8 +28,8 @@ struct Word {
 };
 
 enum class TermKind : uint8_t {
-  stem,   // Snowball stem of the word
-  lemma,  // dictionary form (Voikko for fi; the base form of a Swedish compound)
+  stem,   // Snowball stem of the word (every word that is not a stopword has one)
+  lemma,  // dictionary form (Voikko for fi; the Swedish lexicon's base form), also when it is the word
   part,   // a compound part's dictionary form
 };
 
@@ -70,13 +70,17 @@ class Analyzer {
   // capped at 64 bytes of norm). Positions count every word, stopwords included.
   std::vector<Word> tokenize(std::string_view text) const;
 
-  // Stem, lemmas and compound parts of one normalised word in one language; deduplicated, never
-  // containing the word itself; empty for stopwords. Cached per word form.
+  // Stem, lemmas and compound parts of one normalised word in one language; deduplicated; empty for
+  // stopwords. The stem and a lemma may be the word itself (a base form is its own lemma, "matkailu");
+  // a part never is. Cached per word form.
   const std::vector<Derived>& derive(std::string_view norm, Lang lang);
 
   bool is_stopword(std::string_view norm, Lang lang) const;
 
   AnalyzerFeatures features() const;
+  // Whether derive() gives lemmas and compound parts in `lang` (Voikko for fi, the lexicon for sv; never
+  // for en).
+  bool has_morphology(Lang lang) const;
 
  private:
   struct Impl;

@@ -109,6 +109,14 @@ FinnishAnalysis FinnishMorphology::analyze(std::string_view norm) const {
   const std::string word(norm);
   voikko_mor_analysis** analyses = voikkoAnalyzeWordCstr(handle_, word.c_str());
   if (analyses == nullptr) return result;
+  // A word that is a base form itself keeps that lemma whatever the other readings ("alusta" is the
+  // noun alusta and forms of alku, alus and alunen): its inflected forms are indexed under it.
+  for (size_t i = 0; analyses[i] != nullptr; ++i) {
+    char* baseform = voikko_mor_analysis_value_cstr(analyses[i], "BASEFORM");
+    if (baseform == nullptr) continue;
+    if (text::normalize_word(baseform) == word) add_unique(result.lemmas, word, kMaxLemmas);
+    voikko_free_mor_analysis_value_cstr(baseform);
+  }
   for (size_t i = 0; analyses[i] != nullptr; ++i) {
     char* baseform = voikko_mor_analysis_value_cstr(analyses[i], "BASEFORM");
     char* wordbases = voikko_mor_analysis_value_cstr(analyses[i], "WORDBASES");

@@ -165,7 +165,6 @@ SwedishAnalysis SwedishMorphology::analyze(std::string_view norm) const {
     }
   }
   if (result.lemmas.empty() && !lemma.empty()) result.lemmas.push_back(lemma);
-  if (!result.lemmas.empty() && result.lemmas.front() == word) result.lemmas.clear();
   return result;
 }
 

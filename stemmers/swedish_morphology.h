@@ -10,7 +10,7 @@
 namespace haku {
 
 struct SwedishAnalysis {
-  std::vector<std::string> lemmas;  // base form of an inflected word or compound (at most 1 today)
+  std::vector<std::string> lemmas;  // base form of a word or compound, the word itself if it is one (at most 1)
   std::vector<std::string> parts;   // a compound's modifier and head, each in its base form
 };
 

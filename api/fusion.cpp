@@ -322,7 +322,7 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
     res.hits.push_back(make_hit(ctx, d.get_document(id), score < 0 ? 1.0 : std::min(1.0, score / top), snippet_terms,
                                 !terms.empty(), r.snippet_bytes));
   if (offset + res.hits.size() < res.total && res.hits.size() == r.per_page)
-    res.next_cursor = make_cursor(ctx.gen().name(), offset + r.per_page, r);
+    res.next_cursor = make_cursor(ctx.gen().name(), offset + r.per_page, r, ctx.gen().cursor_key());
   res.facets = count_facets(ctx, base, r, counter.get());
   if (explain) {
     explain->parsed_query = with_filters(base, filters).get_description();

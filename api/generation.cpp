@@ -121,6 +121,8 @@ Result<std::shared_ptr<const Generation>> Generation::open(const std::string& in
     g->documents_ = db.get_doccount();
     g->features_ = split(db.get_metadata(std::string(schema::kMetaFeatures)), ',');
     g->notes_ = split(db.get_metadata(std::string(schema::kMetaNotes)), '\n');
+    if (!cursor_key_from_hex(db.get_metadata(std::string(schema::kMetaCursorSecret)), &g->cursor_key_))
+      cursor_key_from_hex(new_cursor_secret(), &g->cursor_key_);
     probe(db);
     g->facet_columns_ = FacetColumns::read(db, facet_slots());
     g->free_handles_.push_back(std::make_unique<Xapian::Database>(db));  // the first handle to lend

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "api/cursor.h"
 #include "api/facet_columns.h"
 #include "api/semantic.h"
 #include "api/status.h"
@@ -78,6 +79,9 @@ class Generation : public std::enable_shared_from_this<Generation> {
   uint64_t size_bytes() const { return size_bytes_; }
   const std::vector<std::string>& features() const { return features_; }
   const std::vector<std::string>& notes() const { return notes_; }
+  // The key its cursors are signed with: the generation's stored secret, or, for a generation written
+  // before cursors were signed, one drawn at random when it was opened (its cursors end with the process).
+  const CursorKey& cursor_key() const { return cursor_key_; }
   // Distinct terms, counted once through the caller's handle `d` on this generation.
   uint64_t term_count(Xapian::Database& d) const;
 
@@ -96,6 +100,7 @@ class Generation : public std::enable_shared_from_this<Generation> {
   uint64_t size_bytes_ = 0;
   std::vector<std::string> features_;
   std::vector<std::string> notes_;
+  CursorKey cursor_key_{};
   mutable std::once_flag term_count_once_;
   mutable uint64_t term_count_ = 0;
 

@@ -20,6 +20,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "api/cursor.h"
 #include "api/document_builder.h"
 #include "api/generations.h"
 #include "api/reference_queries.h"
@@ -957,6 +958,10 @@ Status IndexWriter::publish() {
     im.db->set_metadata(std::string(schema::kMetaFeatures), feature_list(f, im.options.full_analysis));
     im.db->set_metadata(std::string(schema::kMetaNotes), join(f.notes, "\n"));
     im.db->set_metadata(std::string(schema::kMetaFullAnalysis), im.options.full_analysis ? "1" : "0");
+    // Each new generation signs its cursors with a secret of its own; an in-place update keeps the
+    // served generation's, so cursors given out before it still page.
+    if (im.options.new_generation || im.db->get_metadata(std::string(schema::kMetaCursorSecret)).empty())
+      im.db->set_metadata(std::string(schema::kMetaCursorSecret), new_cursor_secret());
     for (const auto& [word, n] : im.spelling_delta) {
       if (n > 0) im.db->add_spelling(word, static_cast<Xapian::termcount>(n));
       if (n < 0) im.db->remove_spelling(word, static_cast<Xapian::termcount>(-n));

@@ -68,7 +68,7 @@ Result<SearchResult> keyword_search(SearchContext& ctx, const Xapian::Query& tex
     res.hits.push_back(make_hit(ctx, it.get_document(), browse ? 1.0 : it.get_weight() / max_w, snippet_terms,
                                 !terms.empty(), r.snippet_bytes));
   if (offset + mset.size() < res.total && mset.size() == r.per_page)
-    res.next_cursor = make_cursor(ctx.gen().name(), offset + r.per_page, r);
+    res.next_cursor = make_cursor(ctx.gen().name(), offset + r.per_page, r, ctx.gen().cursor_key());
   res.facets = count_facets(ctx, text_query, r, counter.get());
   if (!r.facets.empty() && !res.total_exact && ctx.may_run("match")) {
     // Not expected (the pass above checked every match); counted exactly as the API promises.

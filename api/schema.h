@@ -94,5 +94,7 @@ inline constexpr std::string_view kMetaSchema = "haku.schema";
 inline constexpr std::string_view kMetaFeatures = "haku.features";
 inline constexpr std::string_view kMetaNotes = "haku.notes";
 inline constexpr std::string_view kMetaFullAnalysis = "haku.full_analysis";
+// 32 hex digits: the key cursors of this generation are signed with (api/cursor.h).
+inline constexpr std::string_view kMetaCursorSecret = "haku.cursor_secret";
 
 }  // namespace haku::schema

@@ -87,7 +87,7 @@ Status validate(const SearchRequest& r) {
 // the result window as pages are.
 Result<CursorPosition> position_of(const SearchRequest& r) {
   if (!r.cursor.empty()) {
-    auto pos = parse_cursor(r.cursor, r);
+    auto pos = parse_cursor(r.cursor);
     if (pos && pos->offset + r.per_page > result_window(r))
       return invalid("cursor", "the cursor's page ends beyond result " + std::to_string(result_window(r)) +
                                    " (the deepest a result list may be read): narrow the query");
@@ -289,7 +289,12 @@ Result<SearchResult> Searcher::search(const SearchRequest& r) {
   auto pos = position_of(r);
   if (!pos) return pos.status();
   Result<SearchResult> res = impl_->run<SearchResult>(
-      pos->generation, "search", [&](SearchContext& ctx) { return impl_->search(ctx, r, pos->offset); });
+      pos->generation, "search", [&](SearchContext& ctx) -> Result<SearchResult> {
+        // The cursor is checked with the key of the generation it names.
+        if (!r.cursor.empty())
+          if (Status s = verify_cursor(pos.value(), r, ctx.gen().cursor_key()); !s) return s;
+        return impl_->search(ctx, r, pos->offset);
+      });
   if (res && pos->offset + 2ull * r.per_page > result_window(r)) res->next_cursor.clear();  // the next page is out of reach
   if (res) res->took_ms = ms_since(t0);
   return res;

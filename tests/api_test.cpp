@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "api/cursor.h"
 #include "api/generations.h"
 #include "api/index_writer.h"
 #include "api/searcher.h"
@@ -278,6 +279,73 @@ TEST_CASE("cursor paging walks every record once and stays on its generation") {
   auto bad = s->search(other);
   CHECK(bad.status().code() == StatusCode::invalid_argument);
   CHECK(bad.status().param() == "cursor");
+}
+
+TEST_CASE("regression: a cursor whose offset, generation or tag was edited is refused") {
+  TempDir dir;
+  build_index(dir.path, sample_corpus());
+  auto s = open_searcher(dir.path);
+  SearchRequest r;
+  r.per_page = 3;
+  r.mode = SearchMode::keyword;
+  SearchResult p1 = must_search(*s, r);
+  REQUIRE(!p1.next_cursor.empty());
+  const std::string good = p1.next_cursor;  // gen-...~3~tag
+  const size_t a = good.find('~'), b = good.find('~', a + 1);
+  REQUIRE(b != std::string::npos);
+  r.cursor = good;
+  SearchResult p2 = must_search(*s, r);
+  CHECK_FALSE(p2.hits.empty());
+  auto refused = [&](const std::string& cursor) {
+    SearchRequest t = r;
+    t.cursor = cursor;
+    auto res = s->search(t);
+    return !res.is_ok() && res.status().code() == StatusCode::invalid_argument && res.status().param() == "cursor";
+  };
+  // Before cursors were signed, the offset could be set to anything and the page was served.
+  CHECK(refused(good.substr(0, a + 1) + "6" + good.substr(b)));
+  CHECK(refused(good.substr(0, a + 1) + "0" + good.substr(b)));
+  std::string tag_flipped = good;
+  tag_flipped.back() = tag_flipped.back() == '0' ? '1' : '0';
+  CHECK(refused(tag_flipped));
+  CHECK(refused(good.substr(0, b + 1) + "0123456789abcdef"));
+  CHECK(refused(good.substr(0, b)));  // no tag at all
+  // The same cursor made again is accepted: the check is not a one-time token.
+  CHECK_FALSE(refused(good));
+  // A cursor moved onto another generation's name is refused (that generation has its own secret).
+  WriterOptions again;
+  again.gate.max_shrink = 1.0;
+  build_index(dir.path, sample_corpus(), again);
+  s->refresh();
+  SearchRequest fresh = r;
+  fresh.cursor.clear();
+  const std::string other = must_search(*s, fresh).next_cursor;
+  REQUIRE(!other.empty());
+  const std::string other_gen = other.substr(0, other.find('~'));
+  REQUIRE(other_gen != good.substr(0, a));
+  CHECK(refused(other_gen + good.substr(a)));
+  CHECK_FALSE(refused(other));
+}
+
+TEST_CASE("SipHash-2-4 gives the reference test vectors") {
+  // The reference implementation's key 00..0f; messages 00, 00 01, ..., per its vectors.h.
+  CursorKey key;
+  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i);
+  std::string msg;
+  CHECK(siphash24(key, msg) == 0x726fdb47dd0e0e31ULL);
+  msg.push_back('\x00');
+  CHECK(siphash24(key, msg) == 0x74f839c593dc67fdULL);
+  for (int i = 1; i < 8; ++i) msg.push_back(static_cast<char>(i));
+  CHECK(siphash24(key, msg) == 0x93f5f5799a932462ULL);  // 8 bytes
+  for (int i = 8; i < 15; ++i) msg.push_back(static_cast<char>(i));
+  CHECK(siphash24(key, msg) == 0xa129ca6149be45e5ULL);  // 15 bytes: the paper's example
+  CursorKey parsed;
+  CHECK(cursor_key_from_hex("000102030405060708090a0b0c0d0e0f", &parsed));
+  CHECK(parsed == key);
+  CHECK_FALSE(cursor_key_from_hex("00010203", &parsed));
+  CHECK_FALSE(cursor_key_from_hex("zz0102030405060708090a0b0c0d0e0f", &parsed));
+  CHECK(new_cursor_secret().size() == 32);
+  CHECK(new_cursor_secret() != new_cursor_secret());
 }
 
 TEST_CASE("every parameter is validated with its name") {

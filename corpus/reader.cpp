@@ -299,8 +299,8 @@ class JsonArrayScanner {
 // line that is broken in any other way is a bad JSON Lines record, reported as such.
 bool opens_document(const std::string& line) {
   try {
-    (void)nlohmann::json::parse(line);
-    return false;
+    const nlohmann::json whole = nlohmann::json::parse(line);  // parses: a JSON Lines record
+    return whole.is_discarded();
   } catch (const nlohmann::json::parse_error& e) {
     return e.byte >= line.size();
   } catch (const nlohmann::json::exception&) {

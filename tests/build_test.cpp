@@ -165,5 +165,7 @@ TEST_CASE("a threaded build with no records is refused and publishes nothing") {
   CHECK(s.message() == "refused: the new generation is empty");
   CHECK(generations::current(dir.path).empty());
   CHECK(generations::list(dir.path).empty());
-  CHECK(Searcher::open(SearcherOptions{dir.path}).status().code() == StatusCode::unavailable);
+  SearcherOptions so;
+  so.index_dir = dir.path;
+  CHECK(Searcher::open(so).status().code() == StatusCode::unavailable);
 }

@@ -83,7 +83,8 @@ std::vector<std::string> translations_of(Searcher& s, const std::string& word) {
   r.mode = SearchMode::keyword;
   r.explain = true;
   std::vector<std::string> out;
-  for (const auto& t : must_search(s, r).explain->terms)
+  const SearchResult res = must_search(s, r);  // held: a loop over a temporary's member would dangle
+  for (const auto& t : res.explain->terms)
     if (t.kind == "translation") out.push_back(t.term);
   return out;
 }

@@ -36,10 +36,6 @@ std::set<std::string> query_term_set(TermAnalysis& ta, const std::string& word, 
   return out;
 }
 
-bool intersects(const std::set<std::string>& a, const std::set<std::string>& b) {
-  return std::any_of(a.begin(), a.end(), [&](const std::string& t) { return b.count(t) > 0; });
-}
-
 const char* const kTexts[] = {
     "Ammattikorkeakoulujen kotoutumiskoulutuksessa maahanmuuttajille työllisyys matkailu yrittäjyys nuoret",
     "Yrkeshögskolorna och invandrarkvinnor i antirasistiska sysselsättningsprojekt för kommunen",

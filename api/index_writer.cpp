@@ -990,11 +990,14 @@ Status IndexWriter::publish() {
     return Status::ok();
   }
   // The translation table ships with the generation, so its searches keep the dictionary it was built
-  // with; without one, searchers use their own build's table.
+  // with; without one, searchers use their own build's table. --data-dir names where the table is,
+  // as it does for the stop lists (an unpacked or relocated installation).
   std::error_code tr_ec;
-  if (fs::exists(HAKU_DEFAULT_TRANSLATIONS, tr_ec))
-    fs::copy_file(HAKU_DEFAULT_TRANSLATIONS, fs::path(dir) / im.gen / "translations.bin",
-                  fs::copy_options::overwrite_existing, tr_ec);
+  std::string table = HAKU_DEFAULT_TRANSLATIONS;
+  if (!im.options.data_dir.empty() && fs::exists(fs::path(im.options.data_dir) / "translations.bin", tr_ec))
+    table = (fs::path(im.options.data_dir) / "translations.bin").string();
+  if (fs::exists(table, tr_ec))
+    fs::copy_file(table, fs::path(dir) / im.gen / "translations.bin", fs::copy_options::overwrite_existing, tr_ec);
 
   std::string param;
   const std::string why = im.verify(im.report.previous, &param);

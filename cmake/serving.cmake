@@ -1,5 +1,5 @@
 # The serving targets and what the binaries say about themselves (version, data directory).
-foreach(target haku-indexer haku-searchd haku)
+foreach(target haku-indexer haku-searchd haku haku-convert)
   target_compile_definitions(${target} PRIVATE HAKU_VERSION="${PROJECT_VERSION}")
 endforeach()
 # haku-searchd --help names the data directory the engine reads by default.

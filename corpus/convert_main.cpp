@@ -26,6 +26,7 @@ Options:
   --mappings-dir D  where mapping NAMEs are looked up (default: $HAKU_MAPPINGS_DIR, else corpus/mappings)
   --strict          exit 1 when any record was rejected
   -q, --quiet       no per-record messages, counts only
+  --version         print the version (alone)
 )";
 
 struct Source {
@@ -54,6 +55,9 @@ int main(int argc, char** argv) {
     std::string v;
     if (a == "--help" || a == "-h") {
       std::cout << kUsage;
+      return 0;
+    } else if (a == "--version" && argc == 2) {
+      std::cout << "haku-convert " << HAKU_VERSION << "\n";
       return 0;
     } else if (a == "--source") {
       if (!value(&v)) return usage("--source needs a value");

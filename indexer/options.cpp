@@ -54,7 +54,7 @@ Options:
   --threads N       build threads, each inverting its own shard before the merge (default: one per core)
   --in-place        update/delete the published generation in place (no gate: nothing to refuse)
   --to GEN          rollback: the generation to republish (default: the previous good one)
-  --data-dir DIR    language data (stopwords); default: the compiled-in folder
+  --data-dir DIR    language data (stop lists, translation table); default: the compiled-in folder
   --version         print the version (alone)
   -q, --quiet       no progress (a rewritten line on a terminal, else an event=progress line every 10 s)
 

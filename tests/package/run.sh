@@ -69,7 +69,7 @@ if [ -e "$src/scripts/systemd/haku-searchd.service" ]; then
   fi
 fi
 
-for b in haku-indexer haku-searchd haku; do
+for b in haku-indexer haku-searchd haku haku-convert; do
   check "installed $b answers --version" test "$("$root/usr/bin/$b" --version)" = "$b $version"
   # The binaries read /usr/share/haku, never the tree they were built in.
   check "no source or build path in $b" bash -c "! grep -aq '$src' '$root/usr/bin/$b'"
@@ -83,6 +83,8 @@ rc=0
   --data-dir "$root/usr/share/haku" >"$tmp/build.out" 2>&1 || rc=$?
 check "installed haku-indexer builds the sample (exit $rc)" test "$rc" = 0
 check "installed haku-indexer finds the installed stop lists" bash -c "! grep -q 'stopwords.*not found' '$tmp/build.out'"
+check "the generation carries the translation table of --data-dir" \
+  cmp -s "$root/usr/share/haku/translations.bin" "$tmp/index/current/translations.bin"
 rc=0
 "$root/usr/bin/haku" search "antirasism yrkeshögskola" --index "$tmp/index" --json >"$tmp/search.json" 2>&1 || rc=$?
 check "installed haku searches the sample (exit $rc)" test "$rc" = 0

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -191,6 +192,37 @@ TEST_CASE("similar words are listed, explained and can be turned off") {
   SearchResult off = must_search(*s, r);
   CHECK(off.also_matching.empty());
   for (const auto& t : off.explain->terms) CHECK(t.kind != "similar");
+}
+
+// Regression (issue 16): every neighbour above a fixed cosine was OR-ed into a one-word query, listed
+// as "also matching" and marked: `yrkeshögskola` brought `förändra` and `förändring` (they share one
+// record's text with it) and the snippets marked them. A neighbour the model does not single out
+// among its whole vocabulary only adds weight.
+TEST_CASE("similar words the model does not single out add weight only: not counted, listed or marked") {
+  auto s = open_searcher(sample_index());
+  SearchRequest r = query("yrkeshögskola", SearchMode::keyword);
+  r.explain = true;
+  r.per_page = 100;
+  const SearchResult on = must_search(*s, r);
+  REQUIRE(on.explain);
+  std::vector<std::string> weak;
+  for (const auto& t : on.explain->terms)
+    if (t.kind == "similar_weight") weak.push_back(t.term);
+  REQUIRE(!weak.empty());
+  r.expand = false;
+  const SearchResult off = must_search(*s, r);
+  // The same records with the same marks as without similar words.
+  CHECK(on.total == off.total);
+  std::map<std::string, std::string> snippets_off;
+  for (const auto& h : off.hits) snippets_off[h.id] = h.snippet;
+  for (const auto& h : on.hits) CHECK(snippets_off[h.id] == h.snippet);
+  bool shown_unmarked = false;
+  for (const std::string& w : weak) {
+    CAPTURE(w);
+    CHECK(std::find(on.also_matching.begin(), on.also_matching.end(), w) == on.also_matching.end());
+    for (const auto& h : on.hits) shown_unmarked = shown_unmarked || h.snippet.find(" " + w + " ") != std::string::npos;
+  }
+  CHECK(shown_unmarked);  // a weak neighbour is in a snippet, not marked
 }
 
 TEST_CASE("semantic mode reaches records by meaning where no keyword matches") {

@@ -210,10 +210,16 @@ void CrossLingual::find_units(const std::string& text, const std::vector<Lang>& 
 
 bool CrossLingual::match_unit(Unit& u) {
   // Every combination of each word as written or as one of its dictionary forms (universities of
-  // applied sciences -> university of applied science).
+  // applied sciences -> university of applied science). An English modifier (a word before another
+  // content word) only as written: English compounds do not inflect it, so "children support" is not
+  // the term "child support" but children + support.
   std::vector<std::vector<std::string>> forms;
-  for (const std::string& w : u.words) forms.push_back(analyzer_.is_stopword(w, u.from) ? std::vector<std::string>{w}
-                                                                                         : lookup_keys(w, u.from));
+  for (size_t k = 0; k < u.words.size(); ++k) {
+    const std::string& w = u.words[k];
+    const bool modifier =
+        u.from == Lang::en && k + 1 < u.words.size() && !analyzer_.is_stopword(u.words[k + 1], u.from);
+    forms.push_back(analyzer_.is_stopword(w, u.from) || modifier ? std::vector<std::string>{w} : lookup_keys(w, u.from));
+  }
   std::vector<size_t> at(forms.size(), 0);
   for (size_t tried = 0; tried < kMaxUnitKeys; ++tried) {
     std::string key;

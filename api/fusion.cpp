@@ -127,10 +127,10 @@ bool content_word(Analyzer& analyzer, const std::string& w) {
   return true;
 }
 
-Xapian::Query similar_words(SearchContext& ctx, const SemanticIndex& sem, const std::vector<std::string>& words,
-                            const std::set<std::string>& query_terms, std::vector<ExplainTerm>* explain,
-                            std::vector<std::string>* also) {
-  std::vector<Xapian::Query> alts;
+SimilarWords similar_words(SearchContext& ctx, const SemanticIndex& sem, const std::vector<std::string>& words,
+                           const std::set<std::string>& query_terms, std::vector<ExplainTerm>* explain,
+                           std::vector<std::string>* also) {
+  std::vector<Xapian::Query> confident, weak;
   std::set<std::string> seen(words.begin(), words.end());
   for (const auto& w : words) {
     if (w.size() < 4 || !content_word(ctx.analyzer, w) || w.find_first_not_of("0123456789") == std::string::npos)
@@ -144,18 +144,21 @@ Xapian::Query similar_words(SearchContext& ctx, const SemanticIndex& sem, const 
         continue;
       seen.insert(sw.word);
       ++added;
-      alts.emplace_back(sw.word);
-      explain->push_back({w, "", "similar", sw.word});
-      also->push_back(sw.word);
+      (sw.confident ? confident : weak).emplace_back(sw.word);
+      explain->push_back({w, "", sw.confident ? "similar" : "similar_weight", sw.word});
+      if (sw.confident) also->push_back(sw.word);
     }
   }
-  if (alts.empty()) return Xapian::Query();
-  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end()),
-                       kSimilarWeight);
+  auto scaled = [](const std::vector<Xapian::Query>& alts) {
+    if (alts.empty()) return Xapian::Query();
+    return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, alts.begin(), alts.end()),
+                         kSimilarWeight);
+  };
+  return {scaled(confident), scaled(weak)};
 }
 
 Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keyword_query, const SearchRequest& r,
-                                  std::optional<Explain> explain, const std::set<std::string>& terms,
+                                  std::optional<Explain> explain, const Xapian::Query& marks,
                                   uint64_t offset, const SemanticIndex& sem,
                                   const std::map<std::string, std::vector<std::string>>& translations) {
   Xapian::Database& d = ctx.db;
@@ -185,7 +188,7 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
                       "; exact title, implementer or id matches first"
                 : std::string()));
   }
-  if (r.sort != SortBy::relevance) return keyword_search(ctx, base, false, r, std::move(explain), terms, offset);
+  if (r.sort != SortBy::relevance) return keyword_search(ctx, base, false, r, std::move(explain), marks, offset);
 
   // Which vector candidates and exact matches pass the filters.
   std::set<Xapian::docid> allowed;
@@ -317,10 +320,9 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
       break;
     }
   if (top <= 0) top = 1;
-  const SnippetTerms snippet_terms(terms);
   for (const auto& [id, score] : page)
-    res.hits.push_back(make_hit(ctx, d.get_document(id), score < 0 ? 1.0 : std::min(1.0, score / top), snippet_terms,
-                                !terms.empty(), r.snippet_bytes));
+    res.hits.push_back(make_hit(ctx, d.get_document(id), score < 0 ? 1.0 : std::min(1.0, score / top), marks,
+                                r.snippet_bytes));
   if (offset + res.hits.size() < res.total && res.hits.size() == r.per_page)
     res.next_cursor = make_cursor(ctx.gen().name(), offset + r.per_page, r, ctx.gen().cursor_key());
   res.facets = count_facets(ctx, base, r, counter.get());

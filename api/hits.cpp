@@ -42,7 +42,7 @@ std::vector<Lang> record_langs(const Project& p) {
   return {Lang::fi, Lang::sv, Lang::en};
 }
 
-Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, double score, const SnippetTerms& terms, bool marked,
+Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, double score, const Xapian::Query& marks,
              size_t snippet_bytes) {
   Hit h;
   h.project = load_project(doc);
@@ -50,8 +50,9 @@ Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, double score, cons
   h.score = score;
   h.matched_lang = h.project.lang;
   // Past the deadline: the opening of the description, without looking for the query's words.
-  if (marked && !ctx.may_run("snippets")) marked = false;
-  h.snippet = marked ? snippet_for(ctx.analyzer, h.project, terms, snippet_bytes) : std::string();
+  const bool marked = !marks.empty() && ctx.may_run("snippets");
+  h.snippet = marked ? snippet_for(ctx.analyzer, h.project, SnippetTerms(matched_terms(marks, doc)), snippet_bytes)
+                     : std::string();
   if (h.snippet.empty() && !h.project.description.empty())
     h.snippet = make_snippet(ctx.analyzer, h.project.description, record_langs(h.project), SnippetTerms({}),
                              snippet_bytes);

@@ -19,9 +19,9 @@ Project load_project(const Xapian::Document& doc);
 // The languages a record's text is analysed in: its own, else all three.
 std::vector<Lang> record_langs(const Project& p);
 
-// A hit for `doc` with `score`; the snippet marks `terms` (none when `marked` is false: the opening of
-// the description then).
-Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, double score, const SnippetTerms& terms, bool marked,
+// A hit for `doc` with `score`; the snippet marks the words through which `marks` matches the record
+// (matched_terms; none when `marks` is empty: the opening of the description then).
+Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, double score, const Xapian::Query& marks,
              size_t snippet_bytes);
 
 }  // namespace haku

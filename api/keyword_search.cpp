@@ -15,7 +15,7 @@ namespace haku {
 
 Result<SearchResult> keyword_search(SearchContext& ctx, const Xapian::Query& text_query, bool browse,
                                     const SearchRequest& r, std::optional<Explain> explain,
-                                    const std::set<std::string>& terms, uint64_t offset) {
+                                    const Xapian::Query& marks, uint64_t offset) {
   Xapian::Database& d = ctx.db;
   SearchResult res;
   Xapian::Query q = with_filters(text_query, filter_queries(r, ""));
@@ -63,10 +63,8 @@ Result<SearchResult> keyword_search(SearchContext& ctx, const Xapian::Query& tex
   res.total_exact = mset.get_matches_lower_bound() == mset.get_matches_upper_bound();
   if (!res.total_exact) res.total = mset.get_matches_lower_bound();
   const double max_w = mset.get_max_attained() > 0 ? mset.get_max_attained() : 1.0;
-  const SnippetTerms snippet_terms(terms);
   for (auto it = mset.begin(); it != mset.end(); ++it)
-    res.hits.push_back(make_hit(ctx, it.get_document(), browse ? 1.0 : it.get_weight() / max_w, snippet_terms,
-                                !terms.empty(), r.snippet_bytes));
+    res.hits.push_back(make_hit(ctx, it.get_document(), browse ? 1.0 : it.get_weight() / max_w, marks, r.snippet_bytes));
   if (offset + mset.size() < res.total && mset.size() == r.per_page)
     res.next_cursor = make_cursor(ctx.gen().name(), offset + r.per_page, r, ctx.gen().cursor_key());
   res.facets = count_facets(ctx, text_query, r, counter.get());

@@ -20,10 +20,10 @@ namespace haku {
 inline constexpr Xapian::doccount kExactBelow = 10000;
 
 // The page at `offset` of `text_query` (the text query, or MatchAll when `browse`) under the request's
-// filters; `terms` are marked in the snippets.
+// filters; the words through which `marks` matches a record are marked in its snippet (empty: none).
 Result<SearchResult> keyword_search(SearchContext& ctx, const Xapian::Query& text_query, bool browse,
                                     const SearchRequest& r, std::optional<Explain> explain,
-                                    const std::set<std::string>& terms, uint64_t offset);
+                                    const Xapian::Query& marks, uint64_t offset);
 
 // Whether any document matches `q`.
 bool any_match(Xapian::Database& d, const Xapian::Query& q);

@@ -49,11 +49,10 @@ Result<SearchResult> more_like_this(SearchContext& ctx, const std::string& id, c
   for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
   Xapian::Query q(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),
                   Xapian::Query(idterm));
-  std::set<std::string> tset(q.get_unique_terms_begin(), q.get_unique_terms_end());
   std::optional<Explain> ex;
   if (request.explain) ex = Explain{"", {}, false, {}, {"more like " + id + ": relevance feedback terms"}};
   const uint64_t offset = static_cast<uint64_t>(request.page - 1) * request.per_page;
-  return keyword_search(ctx, q, false, request, ex, tset, offset);
+  return keyword_search(ctx, q, false, request, ex, q, offset);
 }
 
 }  // namespace haku

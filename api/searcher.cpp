@@ -163,7 +163,7 @@ Result<SearchResult> Searcher::Impl::search(SearchContext& ctx, const SearchRequ
   if (browse) {
     std::optional<Explain> ex;
     if (r.explain) ex = Explain{"", {}, false, {}, {"empty query: browsing every record, newest start first"}};
-    return keyword_search(ctx, Xapian::Query::MatchAll, true, r, ex, {}, offset);
+    return keyword_search(ctx, Xapian::Query::MatchAll, true, r, ex, Xapian::Query(), offset);
   }
   QueryBuilder qb(ctx.analyzer, d, ctx.gen().translations());
   BuiltQuery bq = qb.build(r.q, r.lang, true);
@@ -198,16 +198,19 @@ Result<SearchResult> Searcher::Impl::search(SearchContext& ctx, const SearchRequ
     const bool structured = bq.fell_back || is_structured(r.q);
     // Similar words: where every word must match they only add weight (the vector side brings
     // records that match by meaning); for one word, or words already OR-ed, they widen the match.
+    // Only the confident ones widen, and only they are marked in the snippets (`marks`).
     Xapian::Query kq = bq.query;
     std::vector<ExplainTerm> similar_explain;
     std::vector<std::string> also;
+    Xapian::Query marks = kq;
     if (r.expand && sem && r.mode != SearchMode::semantic && ctx.may_run("similar_words")) {
-      Xapian::Query sim = similar_words(ctx, *sem, bq.words, terms, &similar_explain, &also);
-      if (!sim.empty()) {
-        terms.insert(sim.get_unique_terms_begin(), sim.get_unique_terms_end());
+      SimilarWords sim = similar_words(ctx, *sem, bq.words, terms, &similar_explain, &also);
+      if (!sim.confident.empty()) {
         const bool widen_sim = !structured && (any_words || bq.words.size() == 1);
-        kq = Xapian::Query(widen_sim ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE, kq, sim);
+        kq = Xapian::Query(widen_sim ? Xapian::Query::OP_OR : Xapian::Query::OP_AND_MAYBE, kq, sim.confident);
+        marks = kq;
       }
+      if (!sim.weak.empty()) kq = Xapian::Query(Xapian::Query::OP_AND_MAYBE, kq, sim.weak);
     }
     const bool fused = will_fuse(bq);
     if (!sem && r.mode != SearchMode::keyword)
@@ -229,9 +232,9 @@ Result<SearchResult> Searcher::Impl::search(SearchContext& ctx, const SearchRequ
       if (t.kind == "translation") translations[t.lang].push_back(t.term);
     Result<SearchResult> out = Status();
     if (fused)
-      out = fused_search(ctx, kq, r, make_explain(bq), terms, offset, *sem, translations);
+      out = fused_search(ctx, kq, r, make_explain(bq), marks, offset, *sem, translations);
     else
-      out = keyword_search(ctx, kq, false, r, make_explain(bq), terms, offset);
+      out = keyword_search(ctx, kq, false, r, make_explain(bq), marks, offset);
     if (out) {
       out->also_matching = std::move(also);
       const bool keyword_empty = fused ? !any_match(d, with_filters(kq, filters)) : out->total == 0;

@@ -609,20 +609,33 @@ std::vector<SimilarWord> SemanticIndex::similar_words(const std::string& word, s
   if (norm <= 0 || k == 0) return out;
   std::vector<std::pair<float, size_t>> best;
   const float* rows = impl_->vocabulary_vectors.data();
-  for (size_t i = 0; i < impl_->vocabulary.size(); ++i) {
+  const size_t n = impl_->vocabulary.size();
+  std::vector<float> sims(n);
+  double sum = 0, sum2 = 0;
+  for (size_t i = 0; i < n; ++i) {
     float dot = 0;
     const float* r = rows + i * dim;
     for (size_t d = 0; d < dim; ++d) dot += r[d] * v[static_cast<int64_t>(d)];
-    dot /= norm;
-    if (dot < min_similarity || impl_->vocabulary[i] == word) continue;
-    best.emplace_back(dot, i);
+    sims[i] = dot / norm;
+    sum += sims[i];
+    sum2 += double(sims[i]) * sims[i];
+  }
+  // The same evidence as confident_similarity(), over words: a neighbour counts only above what the
+  // most similar of the vocabulary's words would reach if none were related to `word`.
+  const double mean = n ? sum / double(n) : 0;
+  const double sd = n ? std::sqrt(std::max(0.0, sum2 / double(n) - mean * mean)) : 0;
+  const float confident = static_cast<float>(mean + upper_quantile_z(1.0 / double(std::max<size_t>(n, 2))) * sd);
+  for (size_t i = 0; i < n; ++i) {
+    if (sims[i] < min_similarity || impl_->vocabulary[i] == word) continue;
+    best.emplace_back(sims[i], i);
   }
   auto better = [](const std::pair<float, size_t>& a, const std::pair<float, size_t>& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   };
   const size_t take = std::min(k, best.size());
   std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(take), best.end(), better);
-  for (size_t i = 0; i < take; ++i) out.push_back({impl_->vocabulary[best[i].second], best[i].first});
+  for (size_t i = 0; i < take; ++i)
+    out.push_back({impl_->vocabulary[best[i].second], best[i].first, best[i].first >= confident});
   return out;
 }
 

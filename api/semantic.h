@@ -16,12 +16,14 @@ namespace haku {
 
 // How search uses the layer (api/searcher.cpp):
 // - mode=keyword: BM25 over the query's words and their analysed forms, as before.
-// - Similar words ("also matching", expand=true): each query word of 4+ letters that is not a stopword
-//   gets up to 3 corpus words with cosine >= 0.75 that are also index terms, weight 0.3. They are OR-ed
-//   into the query when it has one word (or when its words are already OR-ed because no record had
-//   them all); otherwise they only add weight (OP_AND_MAYBE), so every word still has to match, and
-//   records that match by meaning come from the vector side. Listed in SearchResult::also_matching and
-//   in explain (kind "similar").
+// - Similar words (expand=true): each query word of 4+ letters that is not a stopword gets up to 3
+//   corpus words with cosine >= 0.75 that are also index terms, weight 0.3. A confident one
+//   (SimilarWord::confident: the model singles it out among its whole vocabulary) is OR-ed into the
+//   query when it has one word (or when its words are already OR-ed because no record had them all),
+//   is listed in SearchResult::also_matching and in explain (kind "similar") and marked in snippets.
+//   The others, and confident ones of a query whose words must all match, only add weight
+//   (OP_AND_MAYBE): they reorder, never widen the match; those that are not confident are not marked
+//   either (explain kind "similar_weight"), and records that match by meaning come from the vector side.
 // - mode=semantic: the query's content words are embedded like a record, and so are its dictionary
 //   translations into each language (one vector per language: records are near the words of their own
 //   language); a record's similarity is its best over those vectors. The 100 nearest records above a
@@ -97,6 +99,9 @@ std::vector<std::string> semantic_words(const Analyzer& analyzer, std::string_vi
 struct SimilarWord {
   std::string word;
   float similarity = 0;
+  // Above what the most similar of the vocabulary's words would reach if none were related to the word
+  // (as confident_similarity() for records, over the model's vocabulary).
+  bool confident = false;
 };
 
 struct SemanticHit {
@@ -128,7 +133,8 @@ class SemanticIndex {
   // inflection) whose near neighbours include a corpus word sharing its first four letters. Subword
   // n-grams give any string a vector; in a small model, nonsense lands "near" unrelated words.
   bool knows(const std::string& word) const;
-  // Corpus words whose vectors are nearest to `word`'s (subwords give a vector to unseen words too).
+  // Corpus words whose vectors are nearest to `word`'s (subwords give a vector to unseen words too),
+  // with at least `min_similarity`.
   std::vector<SimilarWord> similar_words(const std::string& word, size_t k, float min_similarity) const;
   // Identifies the files loaded (changes when an in-place update rebuilt them).
   const std::string& stamp() const;

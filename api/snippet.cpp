@@ -62,6 +62,65 @@ bool SnippetTerms::matches(Analyzer& analyzer, const Word& w, const std::vector<
   return std::any_of(terms.begin(), terms.end(), [&](const IndexTerm& t) { return all_.count(t.term) > 0; });
 }
 
+namespace {
+bool holds(const Xapian::Document& doc, const std::string& term) {
+  Xapian::TermIterator t = doc.termlist_begin();
+  t.skip_to(term);
+  return t != doc.termlist_end() && *t == term;
+}
+
+// `whole`: the query matches only as a whole (inside one word's alternatives, a phrase or NEAR).
+// Returns false where the record fails `q`; a query without terms (a range, a posting source) passes.
+bool collect(const Xapian::Query& q, const Xapian::Document& doc, bool whole, std::set<std::string>* out) {
+  switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: {
+      const std::string t = *q.get_terms_begin();
+      if (!holds(doc, t)) return false;
+      out->insert(t);
+      return true;
+    }
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR: {
+      const bool strict = whole || q.get_type() != Xapian::Query::OP_AND;
+      std::set<std::string> mine;
+      bool all = true, any = false;
+      for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
+        const bool ok = collect(q.get_subquery(i), doc, strict, &mine);
+        all = all && ok;
+        any = any || ok;
+      }
+      if (strict ? !all : !any) return false;
+      out->insert(mine.begin(), mine.end());
+      return true;
+    }
+    case Xapian::Query::OP_AND_NOT:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_SCALE_WEIGHT:
+      return q.get_num_subqueries() > 0 && collect(q.get_subquery(0), doc, whole, out);
+    case Xapian::Query::OP_AND_MAYBE: {
+      if (q.get_num_subqueries() == 0 || !collect(q.get_subquery(0), doc, whole, out)) return false;
+      for (size_t i = 1; i < q.get_num_subqueries(); ++i) collect(q.get_subquery(i), doc, whole, out);
+      return true;
+    }
+    default: {
+      if (q.get_num_subqueries() == 0) return q.get_terms_begin() == q.get_terms_end();
+      // OR, SYNONYM, XOR, MAX, ELITE_SET: any part; a word's alternatives each match as a whole.
+      const bool inner = whole || q.get_type() == Xapian::Query::OP_SYNONYM;
+      bool any = false;
+      for (size_t i = 0; i < q.get_num_subqueries(); ++i) any = collect(q.get_subquery(i), doc, inner, out) || any;
+      return any;
+    }
+  }
+}
+}  // namespace
+
+std::set<std::string> matched_terms(const Xapian::Query& query, const Xapian::Document& doc) {
+  std::set<std::string> out;
+  collect(query, doc, false, &out);
+  return out;
+}
+
 std::string make_snippet(Analyzer& analyzer, const std::string& text, const std::vector<Lang>& langs,
                          const std::set<std::string>& query_terms, size_t max_bytes) {
   return make_snippet(analyzer, text, langs, SnippetTerms(query_terms), max_bytes);

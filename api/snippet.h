@@ -2,6 +2,8 @@
 // Snippets: a window of a record's text with the words that matched marked as written
 // (<mark>..</mark>), also when the match came through a stem, a lemma, a compound part or the folded
 // form. Not thread-safe (uses the caller's Analyzer).
+#include <xapian.h>
+
 #include <array>
 #include <set>
 #include <string>
@@ -29,6 +31,12 @@ class SnippetTerms {
   std::unordered_set<std::string> all_;     // every query term (the surface form is the term itself)
   std::array<std::vector<std::string>, 3> keys_;  // [lang]: the first two bytes of each derived text
 };
+
+// The terms through which `query` matches `doc`, the ones its snippet marks: terms the record holds,
+// except those under a phrase, NEAR or an AND inside one word's alternatives (a compound's parts) that
+// the record does not match as a whole, under the left side of an AND_NOT, FILTER or AND_MAYBE the
+// record fails, or on their right side (AND_NOT, FILTER).
+std::set<std::string> matched_terms(const Xapian::Query& query, const Xapian::Document& doc);
 
 // As below, with the query's terms prepared once (SnippetTerms).
 std::string make_snippet(Analyzer& analyzer, const std::string& text, const std::vector<Lang>& langs,

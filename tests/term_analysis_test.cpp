@@ -162,3 +162,30 @@ TEST_CASE("a snippet marks the words whose index terms the query holds") {
       make_snippet(analyzer, "Matkailun kehittäminen ja matkailu sekä matkustaminen.", {Lang::fi}, terms, 200);
   CHECK(s == "<mark>Matkailun</mark> kehittäminen ja <mark>matkailu</mark> sekä matkustaminen.");
 }
+
+// Regression (issue 16): snippets marked every word holding one of the query's terms, also a compound's
+// part found on its own ("sommarhögskolan" for `yrkeshögskola`, whose parts only match together) and words of
+// the right side of AND_NOT. A snippet marks what matched the record.
+TEST_CASE("a snippet marks only the terms through which the query matches the record") {
+  Analyzer analyzer;
+  DocumentBuilder builder(analyzer, true);
+  TempDir dir;
+  Xapian::WritableDatabase db(dir.path + "/db", Xapian::DB_CREATE);
+  QueryBuilder qb(analyzer, db);
+  auto doc_of = [&](const std::string& text) {
+    Project p = record("r", "x", text, "sv");
+    return builder.build(p, nullptr);
+  };
+  auto marked = [&](const std::string& query, const std::string& text) {
+    const BuiltQuery q = qb.build(query, "sv", true);
+    return make_snippet(analyzer, text, {Lang::sv}, matched_terms(q.query, doc_of(text)), 200);
+  };
+  // The compound's parts apart: one of them alone is no match of the word.
+  CHECK(marked("yrkeshögskola", "Kurser vid sommarhögskolan i Vasa.") == "Kurser vid sommarhögskolan i Vasa.");
+  CHECK(marked("yrkeshögskola", "Yrkeshögskolorna i Finland.") == "<mark>Yrkeshögskolorna</mark> i Finland.");
+  // Each word of a query marks what it matched, also where the record lacks another word.
+  CHECK(marked("rasism skolan", "Rasism i arbetslivet.") == "<mark>Rasism</mark> i arbetslivet.");
+  // What a query excludes or only filters on is not marked; a phrase marks only where it matched.
+  CHECK(marked("rasism -skolan", "Rasism och skolan.") == "<mark>Rasism</mark> och skolan.");
+  CHECK(marked("\"rasism skolan\" arbetslivet", "Skolan och arbetslivet.") == "Skolan och <mark>arbetslivet</mark>.");
+}

@@ -373,6 +373,13 @@ TEST_CASE("multi-word terms are translated as units") {
     CHECK(has(translated(q, "applied", "fi"), "ammattikorkeakoulu"));  // every word of the unit
     CHECK_FALSE(has(translated(q, first, "fi"), "yliopisto"));         // not word by word
   }
+  // Regression: "traumatised children support" was read as the term "child support" (elatusapu,
+  // underhållsbidrag): an English modifier matches a term only as written; the head may be inflected.
+  BuiltQuery cs = qb.build("traumatised children support", "en", true);
+  CHECK_FALSE(has(translated(cs, "children", "sv"), "underhållsbidrag"));
+  CHECK(has(translated(cs, "children", "sv"), "barn"));
+  CHECK(has(translated(cs, "support", "sv"), "stöd"));
+  CHECK(has(translated(qb.build("child support", "en", true), "child", "sv"), "underhållsbidrag"));
   // The unit is matched over plain consecutive words only: an operator splits it.
   BuiltQuery split = qb.build("university OR applied sciences", "en", true);
   CHECK_FALSE(has(translated(split, "university", "fi"), "ammattikorkeakoulu"));

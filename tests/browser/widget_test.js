@@ -322,6 +322,16 @@ async function main() {
     }, [searchd.url, PORTAL_KEY, ESF_ID]);
     check("with the key the ESF record's detail is 404 and a direct search finds 0", direct.project === 404 && direct.total === 0, direct);
     await scoped.screenshot({ path: path.join(artifacts, "8-scoped.png"), fullPage: true });
+    // ---- searchd's own demo page and the example host page ----
+    for (const [name, route, pattern] of [["0-demo.png", "/", /projects$/], ["9-example.png", "/widget/example.html", /hanketta$/]]) {
+      const p = await newPage();
+      await p.goto(searchd.url + route);
+      await settled(p);
+      const status = await p.locator(`${W} .status`).textContent();
+      check(route + " renders the widget", pattern.test(status) && (await statusCount(p)) > 10, status);
+      await p.screenshot({ path: path.join(artifacts, name), fullPage: true });
+      await p.close();
+    }
     check("no script errors on the pages", errors.length === 0, errors);
   } finally {
     if (browser) await browser.close();

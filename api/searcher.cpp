@@ -75,6 +75,23 @@ bool in_scope(Xapian::Database& d, const std::string& idterm, const FacetFilters
   return scope.empty() || any_match(d, Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(idterm), scope_query(scope)));
 }
 
+// Whether every word of `text` occurs in a record inside `scope`: the words a scoped answer may show
+// (did you mean, similar words) come from its slice only.
+bool words_in_scope(Xapian::Database& d, const std::string& text, const FacetFilters& scope) {
+  if (scope.empty()) return true;
+  const Xapian::Query scope_q = scope_query(scope);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = normalize(std::string_view(text).substr(start, end - start));
+    if (!word.empty() && !any_match(d, Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word), scope_q)))
+      return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 Status validate(const SearchRequest& r) {
   if (r.lang != "auto" && !parse_lang(r.lang)) return invalid("lang", "lang must be fi, sv, en or auto");
   if (r.per_page < 1 || r.per_page > kMaxPerPage) return invalid("per_page", "per_page must be 1..100");
@@ -247,9 +264,11 @@ Result<SearchResult> Searcher::Impl::search(SearchContext& ctx, const SearchRequ
     else
       out = keyword_search(ctx, kq, false, r, make_explain(bq), terms, offset);
     if (out) {
+      std::erase_if(also, [&](const std::string& w) { return !words_in_scope(d, w, r.scope); });
       out->also_matching = std::move(also);
       const bool keyword_empty = fused ? !any_match(d, with_filters(kq, filters)) : out->total == 0;
       if (keyword_empty && last && ctx.may_run("did_you_mean")) out->did_you_mean = spelling(d, bq.words);
+      if (out->did_you_mean && !words_in_scope(d, *out->did_you_mean, r.scope)) out->did_you_mean.reset();
     }
     return out;
   };

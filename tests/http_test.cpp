@@ -1329,6 +1329,11 @@ TEST_CASE("scoped keys: a key's fixed filters hold on every route; a client's fi
   const Reply suggest = scoped_get("/v1/suggest?q=home%20in");
   REQUIRE(suggest.status == 200);
   CHECK(suggest.text.find("Home in Finland") == std::string::npos);
+  // "did you mean" offers only words of the key's slice: "unemployment" is the ESF record's alone (without
+  // the check the scoped search, which matches nothing, offered it).
+  const Reply misspelt = scoped_get("/v1/search?q=unemploiment&mode=keyword");
+  CHECK(misspelt.body["total"]["value"] == 0);
+  CHECK(misspelt.body["did_you_mean"].is_null());
   const Reply facets = scoped_get("/v1/facets");
   REQUIRE(facets.status == 200);
   REQUIRE(facets.body["facets"]["fund"].size() == 1);

@@ -226,6 +226,19 @@ async function main() {
     await eventually(async () => JSON.stringify(await titles(page)) === JSON.stringify(page2));
     check("forward returns to page 2", JSON.stringify(await titles(page)) === JSON.stringify(page2), await titles(page));
 
+    // ---- a range: start year from 2022 keeps the years the year facet counts from 2022 on ----
+    await page.goto(hostOrigin + "/");
+    await settled(page);
+    const years = await page.evaluate(() => [...document.querySelector("haku-search").shadowRoot
+      .querySelectorAll("details[data-facet=year] label")].map((l) => [Number(l.querySelector("span").textContent), Number(l.querySelector("em").textContent)]));
+    const fromYear = 2022, expected = years.filter(([y]) => y >= fromYear).reduce((a, [, n]) => a + n, 0);
+    await page.locator(`${W} .ranges input[name=from]`).fill(String(fromYear));
+    await page.locator(`${W} .ranges input[name=from]`).press("Enter");
+    await eventually(async () => new URL(page.url()).searchParams.get("haku_from") === String(fromYear));
+    await settled(page);
+    check("a start year range keeps what the year facet counted from that year on", expected > 0 && (await statusCount(page)) === expected,
+      { years, expected, got: await statusCount(page) });
+
     // ---- one whole search by keyboard only ----
     const kb = await newPage(await browser.newContext({ viewport: { width: 1200, height: 900 } }));
     await kb.goto(hostOrigin + "/");

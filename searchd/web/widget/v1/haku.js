@@ -26,7 +26,9 @@
       programme: "Programme", region: "Region", places: "Places", themes: "Themes", source: "Source",
       facet: { fund: "Fund", status: "Status", programme: "Programme", period: "Programming period", region: "Region",
         lang: "Language", themes: "Theme", year: "Start year", budget_band: "Budget" },
-      langs: { fi: "Finnish", sv: "Swedish", en: "English" }
+      langs: { fi: "Finnish", sv: "Swedish", en: "English" },
+      ranges: "Start year and budget", startYear: "Start year", budgetEur: "Budget (€)", from: "from", to: "to",
+      min: "min", max: "max", apply: "Apply"
     },
     fi: {
       search: "Haku", placeholder: "Hae hankkeita", searchButton: "Hae", suggestions: "Ehdotukset",
@@ -43,7 +45,9 @@
       programme: "Ohjelma", region: "Alue", places: "Paikat", themes: "Teemat", source: "Lähde",
       facet: { fund: "Rahasto", status: "Tila", programme: "Ohjelma", period: "Ohjelmakausi", region: "Alue",
         lang: "Kieli", themes: "Teema", year: "Alkamisvuosi", budget_band: "Budjetti" },
-      langs: { fi: "suomi", sv: "ruotsi", en: "englanti" }
+      langs: { fi: "suomi", sv: "ruotsi", en: "englanti" },
+      ranges: "Alkamisvuosi ja budjetti", startYear: "Alkamisvuosi", budgetEur: "Budjetti (€)", from: "alkaen", to: "asti",
+      min: "vähintään", max: "enintään", apply: "Rajaa"
     },
     sv: {
       search: "Sök", placeholder: "Sök projekt", searchButton: "Sök", suggestions: "Förslag",
@@ -60,11 +64,17 @@
       programme: "Program", region: "Region", places: "Orter", themes: "Teman", source: "Källa",
       facet: { fund: "Fond", status: "Status", programme: "Program", period: "Programperiod", region: "Region",
         lang: "Språk", themes: "Tema", year: "Startår", budget_band: "Budget" },
-      langs: { fi: "finska", sv: "svenska", en: "engelska" }
+      langs: { fi: "finska", sv: "svenska", en: "engelska" },
+      ranges: "Startår och budget", startYear: "Startår", budgetEur: "Budget (€)", from: "från", to: "till",
+      min: "minst", max: "högst", apply: "Filtrera"
     }
   };
   var SORTS = { relevance: [], start_desc: [["sort", "start_date"], ["order", "desc"]],
     start_asc: [["sort", "start_date"], ["order", "asc"]], eu_desc: [["sort", "eu_contribution"], ["order", "desc"]] };
+  // Range filters: start year from / to, total budget min / max (URL haku_from, ..., API start_from, ...).
+  var RANGES = ["from", "to", "bmin", "bmax"];
+  var RANGE_PARAMS = { from: function (v) { return ["start_from", v + "-01-01"]; }, to: function (v) { return ["start_to", v + "-12-31"]; },
+    bmin: function (v) { return ["budget_min", v]; }, bmax: function (v) { return ["budget_max", v]; } };
   var FACET_VALUES_SHOWN = 6;
   var DEBOUNCE_MS = 250;
 
@@ -114,6 +124,10 @@
     ".facets label em{font-style:normal;color:var(--m);font-variant-numeric:tabular-nums}",
     ".facets input{margin:3px 0 0;width:auto;height:auto}",
     ".more{font-size:.9em;margin:2px 0 0}",
+    ".ranges{display:block;margin:0}.ranges legend{font-size:.92em;padding:0;margin:4px 0 2px}",
+    ".ranges fieldset{display:flex;gap:6px}.facets label.range{display:flex;flex-direction:column;gap:0;flex:1;font-size:.85em;color:var(--m)}",
+    ".ranges input{width:100%;min-width:0;margin:0;border:1px solid var(--b);border-radius:var(--r);padding:4px 6px;background:var(--bg);font-size:1.05em;color:var(--haku-text,#1c2330)}",
+    ".ranges .btn{margin-top:6px;padding:4px 10px}",
     "ol.hits{list-style:none;margin:0;padding:0}",
     ".hit{padding:10px 0;border-bottom:1px solid var(--b)}",
     ".hit h3{margin:0 0 2px;font-size:1.08em;font-weight:600;text-transform:none;letter-spacing:normal}",
@@ -206,16 +220,19 @@
       if (i > 0) (filters[f.slice(0, i)] = filters[f.slice(0, i)] || []).push(f.slice(i + 1));
     });
     var sort = p.get(pre + "sort");
-    return { q: p.get(pre + "q") || "", filters: filters, sort: SORTS[sort] ? sort : "relevance",
+    var ranges = {};
+    RANGES.forEach(function (k) { var v = p.get(pre + k); if (v && /^\d+$/.test(v)) ranges[k] = v; });
+    return { q: p.get(pre + "q") || "", filters: filters, ranges: ranges, sort: SORTS[sort] ? sort : "relevance",
       page: Math.max(1, parseInt(p.get(pre + "page"), 10) || 1), exact: p.get(pre + "exact") === "1",
       id: p.get(pre + "id") || "" };
   };
 
   Widget.prototype.urlFor = function (s) {
     var url = new URL(location.href), p = url.searchParams, pre = this.prefix;
-    ["q", "f", "sort", "page", "exact", "id"].forEach(function (k) { p.delete(pre + k); });
+    ["q", "f", "sort", "page", "exact", "id"].concat(RANGES).forEach(function (k) { p.delete(pre + k); });
     if (s.q) p.set(pre + "q", s.q);
     Object.keys(s.filters).forEach(function (f) { s.filters[f].forEach(function (v) { p.append(pre + "f", f + ":" + v); }); });
+    Object.keys(s.ranges).forEach(function (k) { p.set(pre + k, s.ranges[k]); });
     if (s.sort !== "relevance") p.set(pre + "sort", s.sort);
     if (s.page > 1) p.set(pre + "page", String(s.page));
     if (s.exact) p.set(pre + "exact", "1");
@@ -237,6 +254,8 @@
   Widget.prototype.show = function () {
     if (this.q.value.trim() !== this.state.q) this.q.value = this.state.q;
     this.sortSelect.value = this.state.sort;
+    var ranges = this.state.ranges, inputs = this.rangeInputs;
+    RANGES.forEach(function (k) { inputs[k].value = ranges[k] || ""; });
     if (this.state.id) this.showDetail(this.state.id); else { this.detail.hidden = true; this.main.hidden = false; this.search(); }
   };
 
@@ -292,7 +311,24 @@
     this.message = el("div");
     this.pager = el("nav", { class: "pager", "aria-label": t.pages });
     this.results = el("section", { class: "results", "aria-label": t.search, tabindex: "-1" }, [this.message, this.hits, this.pager]);
-    this.facets = el("aside", { id: id + "-facets", class: "facets", "aria-label": t.filters });
+    this.facetList = el("div");
+    this.rangeInputs = {};
+    var rangeInput = function (k, label) {
+      var input = el("input", { type: "number", inputmode: "numeric", min: "0", step: k[0] === "b" ? "1000" : "1", id: id + "-r-" + k, name: k });
+      self.rangeInputs[k] = input;
+      return el("label", { class: "range", for: input.id }, [el("span", { text: label }), input]);
+    };
+    var rangeForm = el("form", { class: "ranges", novalidate: true, onsubmit: function (e) {
+      e.preventDefault();
+      var ranges = {};
+      RANGES.forEach(function (k) { var v = self.rangeInputs[k].value.trim(); if (/^\d+$/.test(v)) ranges[k] = v; });
+      self.go({ ranges: ranges, page: 1 }, true);
+    } }, [
+      el("fieldset", {}, [el("legend", { text: t.startYear }), rangeInput("from", t.from), rangeInput("to", t.to)]),
+      el("fieldset", {}, [el("legend", { text: t.budgetEur }), rangeInput("bmin", t.min), rangeInput("bmax", t.max)]),
+      el("button", { class: "btn", type: "submit", text: t.apply })]);
+    var rangeBox = el("details", { open: true }, [el("summary", { text: t.ranges }), rangeForm]);
+    this.facets = el("aside", { id: id + "-facets", class: "facets", "aria-label": t.filters }, [this.facetList, rangeBox]);
     this.main = el("div", {}, [
       this.notes, this.current,
       el("div", { class: "toolbar" }, [this.toggle, el("label", {}, [t.sort, this.sortSelect])]),
@@ -320,6 +356,7 @@
     if (this.facetNames.length) params.push(["facets", this.facetNames.join(",")]);
     if (s.exact) params.push(["expand", "false"]);
     Object.keys(s.filters).forEach(function (f) { s.filters[f].forEach(function (v) { params.push(["filter", f + ":" + v]); }); });
+    Object.keys(s.ranges).forEach(function (k) { params.push(RANGE_PARAMS[k](s.ranges[k])); });
     return params.concat(SORTS[s.sort]);
   };
 
@@ -367,8 +404,8 @@
     this.hits.textContent = "";
     if (!res.hits.length) {
       var box = el("div", { class: "empty" }, [el("p", { text: t.none(s.q) }), el("p", { text: t.noneHint })]);
-      if (Object.keys(s.filters).length)
-        box.appendChild(el("button", { class: "btn", type: "button", text: t.clearAll, onclick: function () { self.go({ filters: {}, page: 1 }, true); } }));
+      if (Object.keys(s.filters).length || Object.keys(s.ranges).length)
+        box.appendChild(el("button", { class: "btn", type: "button", text: t.clearAll, onclick: function () { self.go({ filters: {}, ranges: {}, page: 1 }, true); } }));
       this.message.appendChild(box);
     }
     res.hits.forEach(function (h) { self.hits.appendChild(self.hitNode(h)); });
@@ -425,7 +462,13 @@
     var self = this, t = this.t, s = this.state;
     this.current.textContent = "";
     var names = Object.keys(s.filters);
-    if (!names.length) return;
+    var rangeLabels = { from: t.startYear + " " + t.from, to: t.startYear + " " + t.to, bmin: t.budgetEur + " " + t.min, bmax: t.budgetEur + " " + t.max };
+    Object.keys(s.ranges).forEach(function (k) {
+      var text = rangeLabels[k] + " " + s.ranges[k];
+      self.current.appendChild(el("button", { class: "chip", type: "button", "aria-label": t.remove + ": " + text, text: text + " ×",
+        onclick: function () { var r = Object.assign({}, s.ranges); delete r[k]; self.go({ ranges: r, page: 1 }, true); } }));
+    });
+    if (!names.length && !Object.keys(s.ranges).length) return;
     names.forEach(function (f) {
       s.filters[f].forEach(function (v) {
         var label = (self.labels && self.labels[f + ":" + v]) || v;
@@ -433,7 +476,7 @@
           text: (t.facet[f] || f) + ": " + label + " ×", onclick: function () { self.toggleFilter(f, v, false); } }));
       });
     });
-    this.current.appendChild(el("button", { class: "link", type: "button", text: t.clearAll, onclick: function () { self.go({ filters: {}, page: 1 }, true); } }));
+    this.current.appendChild(el("button", { class: "link", type: "button", text: t.clearAll, onclick: function () { self.go({ filters: {}, ranges: {}, page: 1 }, true); } }));
   };
 
   Widget.prototype.toggleFilter = function (facet, value, on) {
@@ -450,8 +493,8 @@
     var self = this, t = this.t, s = this.state, id = this.id;
     var focused = this.shadow.activeElement && this.shadow.activeElement.getAttribute("data-facet-value");
     var open = {};
-    this.facets.querySelectorAll("details").forEach(function (d) { open[d.getAttribute("data-facet")] = d.open; });
-    this.facets.textContent = "";
+    this.facetList.querySelectorAll("details").forEach(function (d) { open[d.getAttribute("data-facet")] = d.open; });
+    this.facetList.textContent = "";
     this.labels = this.labels || {};
     var selectedCount = 0;
     this.facetNames.forEach(function (name) {
@@ -481,11 +524,11 @@
       }
       var d = el("details", { "data-facet": name }, [el("summary", { text: legend }), group]);
       d.open = open[name] !== undefined ? open[name] : true;
-      self.facets.appendChild(d);
+      self.facetList.appendChild(d);
     });
     this.toggle.textContent = t.showFilters + (selectedCount ? " (" + selectedCount + ")" : "");
     if (focused) {
-      var again = this.facets.querySelector('[data-facet-value="' + CSS_escape(focused) + '"]');
+      var again = this.facetList.querySelector('[data-facet-value="' + CSS_escape(focused) + '"]');
       if (again) again.focus();
     }
   };

@@ -14,6 +14,7 @@ namespace {
 std::string request_fingerprint(const SearchRequest& r) {
   std::string f = r.q + '\x1e' + r.lang + '\x1e';
   for (const auto& [k, v] : r.filters) f += k + ':' + v + '\x1f';
+  for (const auto& [k, v] : r.scope) f += "scope " + k + ':' + v + '\x1f';
   auto num = [](const std::optional<double>& d) { return d ? std::to_string(*d) : std::string("-"); };
   f += num(r.budget_min) + num(r.budget_max) + num(r.eu_min) + num(r.eu_max);
   f += r.start_from + r.start_to + r.end_from + r.end_to + (r.ongoing ? "o" + r.today : "");

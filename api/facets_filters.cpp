@@ -42,17 +42,35 @@ Xapian::Query amount_range(unsigned slot, const std::optional<double>& lo, const
 
 }  // namespace
 
-std::vector<Xapian::Query> filter_queries(const SearchRequest& r, const std::string& skip) {
-  std::vector<Xapian::Query> out;
+namespace {
+
+// One query per facet: its values OR-ed.
+void facet_filters(const std::vector<std::pair<std::string, std::string>>& filters, const std::string& skip,
+                   std::vector<Xapian::Query>* out) {
   std::vector<std::pair<std::string, std::vector<Xapian::Query>>> by_facet;
-  for (const auto& [facet, value] : r.filters) {
+  for (const auto& [facet, value] : filters) {
     if (facet == skip) continue;
     const schema::FacetSpec* spec = schema::find_facet(facet);
     auto it = std::find_if(by_facet.begin(), by_facet.end(), [&](auto& e) { return e.first == facet; });
     if (it == by_facet.end()) it = by_facet.insert(by_facet.end(), {facet, {}});
     it->second.emplace_back(schema::facet_term(*spec, value));
   }
-  for (auto& [facet, terms] : by_facet) out.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
+  for (auto& [facet, terms] : by_facet) out->emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+}  // namespace
+
+Xapian::Query scope_query(const std::vector<std::pair<std::string, std::string>>& scope) {
+  std::vector<Xapian::Query> parts;
+  facet_filters(scope, "", &parts);
+  if (parts.empty()) return Xapian::Query::MatchAll;
+  return Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end());
+}
+
+std::vector<Xapian::Query> filter_queries(const SearchRequest& r, const std::string& skip) {
+  std::vector<Xapian::Query> out;
+  facet_filters(r.scope, "", &out);
+  facet_filters(r.filters, skip, &out);
   if (r.budget_min || r.budget_max) out.push_back(amount_range(schema::kSlotBudget, r.budget_min, r.budget_max));
   if (r.eu_min || r.eu_max) out.push_back(amount_range(schema::kSlotEu, r.eu_min, r.eu_max));
   if (!r.start_from.empty() || !r.start_to.empty())

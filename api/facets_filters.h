@@ -17,8 +17,11 @@ namespace haku {
 
 using FacetList = std::vector<std::pair<std::string, std::vector<FacetCount>>>;
 
-// All filters of a request, except the facet named `skip` (for multi-select facet counts).
+// All filters of a request, except the facet named `skip` (for multi-select facet counts); the scope's
+// filters are never skipped.
 std::vector<Xapian::Query> filter_queries(const SearchRequest& r, const std::string& skip);
+// The scope's filters (SearchRequest::scope) AND-ed; MatchAll for an empty scope.
+Xapian::Query scope_query(const std::vector<std::pair<std::string, std::string>>& scope);
 // `base` filtered by every query of `filters` (AND-ed).
 Xapian::Query with_filters(const Xapian::Query& base, const std::vector<Xapian::Query>& filters);
 

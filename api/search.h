@@ -20,11 +20,18 @@ bool is_facet(const std::string& name);
 enum class SortBy { relevance, start_date, end_date, budget, eu_contribution };
 enum class SearchMode { keyword, semantic, hybrid };
 
+// (facet, value) pairs: filters, or an API key's fixed filters.
+using FacetFilters = std::vector<std::pair<std::string, std::string>>;
+
 struct SearchRequest {
   std::string q;                 // Xapian query syntax; empty = browse everything
   std::string lang = "auto";     // fi | sv | en | auto
   std::string ui_lang;           // fi | sv | en: the language of facet labels; empty = lang, else en
   std::vector<std::pair<std::string, std::string>> filters;  // (facet, value); same facet OR-ed
+  // Fixed filters (an API key's scope, set by the server, never by the client): (facet, value), same
+  // facet OR-ed, AND-ed with everything else and never lifted, not even to count a facet's other
+  // values, so `filters` can only narrow what the scope lets through.
+  FacetFilters scope;
   std::optional<double> budget_min, budget_max, eu_min, eu_max;
   std::string start_from, start_to, end_from, end_to;  // ISO dates, inclusive
   bool ongoing = false;          // start <= today <= end

@@ -62,6 +62,36 @@ Status invalid(const std::string& param, const std::string& message) {
   return Status::error(StatusCode::invalid_argument, message, param);
 }
 
+// A scope comes from the server's key file, which checked it already: a bad one is an internal error.
+Status validate_scope(const FacetFilters& scope) {
+  for (const auto& [facet, value] : scope)
+    if (!schema::find_facet(facet) || value.empty())
+      return Status::error(StatusCode::internal, "the key's fixed filter '" + facet + ":" + value + "' is invalid");
+  return Status::ok();
+}
+
+// Whether the record with id term `idterm` lies inside `scope`.
+bool in_scope(Xapian::Database& d, const std::string& idterm, const FacetFilters& scope) {
+  return scope.empty() || any_match(d, Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(idterm), scope_query(scope)));
+}
+
+// Whether every word of `text` occurs in a record inside `scope`: the words a scoped answer may show
+// (did you mean, similar words) come from its slice only.
+bool words_in_scope(Xapian::Database& d, const std::string& text, const FacetFilters& scope) {
+  if (scope.empty()) return true;
+  const Xapian::Query scope_q = scope_query(scope);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(' ', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string word = normalize(std::string_view(text).substr(start, end - start));
+    if (!word.empty() && !any_match(d, Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(word), scope_q)))
+      return false;
+    start = end + 1;
+  }
+  return true;
+}
+
 Status validate(const SearchRequest& r) {
   if (r.lang != "auto" && !parse_lang(r.lang)) return invalid("lang", "lang must be fi, sv, en or auto");
   if (r.per_page < 1 || r.per_page > kMaxPerPage) return invalid("per_page", "per_page must be 1..100");
@@ -72,6 +102,7 @@ Status validate(const SearchRequest& r) {
     if (!schema::find_facet(facet)) return invalid("filter", "unknown facet '" + facet + "' in filter");
     if (value.empty()) return invalid("filter", "filter '" + facet + "' has no value");
   }
+  if (Status s = validate_scope(r.scope); !s) return s;
   for (const auto& f : r.facets)
     if (!schema::find_facet(f)) return invalid("facets", "unknown facet '" + f + "'");
   const std::pair<const char*, const std::string*> dates[] = {
@@ -236,9 +267,11 @@ Result<SearchResult> Searcher::Impl::search(SearchContext& ctx, const SearchRequ
     else
       out = keyword_search(ctx, kq, false, r, make_explain(bq), marks, offset);
     if (out) {
+      std::erase_if(also, [&](const std::string& w) { return !words_in_scope(d, w, r.scope); });
       out->also_matching = std::move(also);
       const bool keyword_empty = fused ? !any_match(d, with_filters(kq, filters)) : out->total == 0;
       if (keyword_empty && last && ctx.may_run("did_you_mean")) out->did_you_mean = spelling(d, bq.words);
+      if (out->did_you_mean && !words_in_scope(d, *out->did_you_mean, r.scope)) out->did_you_mean.reset();
     }
     return out;
   };
@@ -303,10 +336,12 @@ Result<SearchResult> Searcher::search(const SearchRequest& r) {
   return res;
 }
 
-Result<Project> Searcher::get(const std::string& id) {
+Result<Project> Searcher::get(const std::string& id, const FacetFilters& scope) {
+  if (Status s = validate_scope(scope); !s) return s;
   return impl_->run<Project>("", "lookup", [&](SearchContext& ctx) -> Result<Project> {
-    Xapian::PostingIterator p = ctx.db.postlist_begin(std::string(schema::kId) + id);
-    if (p == ctx.db.postlist_end(std::string(schema::kId) + id))
+    const std::string idterm = std::string(schema::kId) + id;
+    Xapian::PostingIterator p = ctx.db.postlist_begin(idterm);
+    if (p == ctx.db.postlist_end(idterm) || !in_scope(ctx.db, idterm, scope))
       return Status::error(StatusCode::not_found, "no project with id '" + id + "'", "id");
     return load_project(ctx.db.get_document(*p));
   });
@@ -315,24 +350,31 @@ Result<Project> Searcher::get(const std::string& id) {
 Result<SearchResult> Searcher::similar(const std::string& id, const SearchRequest& request) {
   if (Status s = validate(request); !s) return s;
   const auto t0 = std::chrono::steady_clock::now();
-  Result<SearchResult> res = impl_->run<SearchResult>(
-      "", "similar", [&](SearchContext& ctx) { return more_like_this(ctx, id, request); });
+  Result<SearchResult> res = impl_->run<SearchResult>("", "similar", [&](SearchContext& ctx) -> Result<SearchResult> {
+    if (!in_scope(ctx.db, std::string(schema::kId) + id, request.scope))
+      return Status::error(StatusCode::not_found, "no project with id '" + id + "'", "id");
+    return more_like_this(ctx, id, request);
+  });
   if (res) res->took_ms = ms_since(t0);
   return res;
 }
 
 Result<std::vector<Suggestion>> Searcher::suggest(const std::string& prefix, const std::string& lang,
-                                                  uint32_t limit) {
+                                                  uint32_t limit, const FacetFilters& scope) {
+  if (Status s = validate_scope(scope); !s) return s;
   if (limit < 1 || limit > 50) return invalid("limit", "limit must be 1..50");
   if (!lang.empty() && lang != "auto" && !parse_lang(lang)) return invalid("lang", "lang must be fi, sv, en or auto");
   if (normalize(prefix).empty()) return invalid("q", "q must hold at least one letter or digit");
   return impl_->run<std::vector<Suggestion>>(
-      "", "suggest", [&](SearchContext& ctx) { return haku::suggest(ctx, prefix, lang, limit); });
+      "", "suggest", [&](SearchContext& ctx) { return haku::suggest(ctx, prefix, lang, limit, scope); });
 }
 
-Result<std::vector<std::pair<std::string, std::vector<FacetCount>>>> Searcher::all_facets(const std::string& ui_lang) {
+Result<std::vector<std::pair<std::string, std::vector<FacetCount>>>> Searcher::all_facets(const std::string& ui_lang,
+                                                                                        const FacetFilters& scope) {
+  if (Status s = validate_scope(scope); !s) return s;
   return impl_->run<FacetList>("", "facets", [&](SearchContext& ctx) -> Result<FacetList> {
     SearchRequest r;
+    r.scope = scope;
     r.facets = facet_names();
     r.ui_lang = ui_lang;
     return count_facets(ctx, Xapian::Query::MatchAll, r);

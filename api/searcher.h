@@ -36,12 +36,18 @@ class Searcher {
   ~Searcher();
 
   Result<SearchResult> search(const SearchRequest& request);
-  Result<Project> get(const std::string& id);
-  // More like this: relevance feedback from the record's own terms. Filters of `request` apply.
+  // `scope` (SearchRequest::scope): a record outside it is not_found, as if it did not exist.
+  Result<Project> get(const std::string& id, const FacetFilters& scope = {});
+  // More like this: relevance feedback from the record's own terms. Filters and scope of `request`
+  // apply; a record outside the scope is not_found.
   Result<SearchResult> similar(const std::string& id, const SearchRequest& request);
-  Result<std::vector<Suggestion>> suggest(const std::string& prefix, const std::string& lang, uint32_t limit);
-  // Every facet's values and counts over the whole index, labelled in `ui_lang` (fi | sv | en; "" = en).
-  Result<std::vector<std::pair<std::string, std::vector<FacetCount>>>> all_facets(const std::string& ui_lang = "");
+  // Titles and implementers come only from records inside `scope`, words only from words such records hold.
+  Result<std::vector<Suggestion>> suggest(const std::string& prefix, const std::string& lang, uint32_t limit,
+                                          const FacetFilters& scope = {});
+  // Every facet's values and counts over the whole index (inside `scope`), labelled in `ui_lang`
+  // (fi | sv | en; "" = en).
+  Result<std::vector<std::pair<std::string, std::vector<FacetCount>>>> all_facets(const std::string& ui_lang = "",
+                                                                                const FacetFilters& scope = {});
   IndexInfo info();
   // Checks for a newly published generation (GenerationSet::check) and serves what the set serves; true
   // if this Searcher now serves another generation (or revision) than before.

@@ -5,14 +5,21 @@
 #include <set>
 #include <utility>
 
+#include "api/facets_filters.h"
 #include "api/hits.h"
+#include "api/keyword_search.h"
 #include "api/schema.h"
 
 namespace haku {
 
 Result<std::vector<Suggestion>> suggest(SearchContext& ctx, const std::string& prefix, const std::string& lang,
-                                        uint32_t limit) {
+                                        uint32_t limit, const FacetFilters& scope) {
   Xapian::Database& d = ctx.db;
+  const Xapian::Query scope_q = scope_query(scope);
+  // Whether a term occurs in a record inside the scope.
+  auto in_scope = [&](const std::string& term) {
+    return scope.empty() || any_match(d, Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term), scope_q));
+  };
   const std::string norm = normalize(prefix);
   std::vector<Suggestion> out;
   std::set<std::string> seen;
@@ -24,6 +31,7 @@ Result<std::vector<Suggestion>> suggest(SearchContext& ctx, const std::string& p
       auto pl = d.postlist_begin(*t);
       if (pl == d.postlist_end(*t)) continue;
       Project p = load_project(d.get_document(*pl));
+      if (!in_scope(*t) || (titles && !in_scope(std::string(schema::kId) + p.id))) continue;
       if (titles && !lang.empty() && lang != "auto" && p.lang != lang) continue;
       std::string text = titles ? p.title : p.implementer;
       if (titles && normalize(text).rfind(norm, 0) != 0) {
@@ -53,6 +61,7 @@ Result<std::vector<Suggestion>> suggest(SearchContext& ctx, const std::string& p
     for (const auto& [freq, w] : words) {
       if (out.size() >= limit) break;
       std::string text = head + w;
+      if (!scope.empty() && seen.count("term" + text) == 0 && !in_scope(w)) continue;
       if (seen.insert("term" + text).second) out.push_back({text, "term", ""});
     }
   }

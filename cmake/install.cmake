@@ -3,7 +3,7 @@
 # Layout under CMAKE_INSTALL_PREFIX (/usr for the package):
 #   bin/haku-indexer, bin/haku-searchd, bin/haku
 #   share/haku/               runtime data: {fi,sv,en}_stop.txt and translations.bin (HAKU_DATA_DIR)
-#   share/haku/web/           the search widget (haku-widget.js, .css) and the demo page, for embedding
+#   share/haku/web/           the search widget (widget/v1/haku.js), the demo and example pages, for hosting elsewhere
 #   share/doc/haku/           README.md, docs/*.md, each binary's --help
 #   lib/systemd/system/, lib/sysusers.d/haku.conf, /etc/haku/   the units and their configuration
 #                             (when scripts/systemd/ has them)
@@ -42,11 +42,9 @@ install(FILES
     ${CMAKE_SOURCE_DIR}/stemmers/data/en_stop.txt
     ${CMAKE_BINARY_DIR}/stemmers/translations.bin
   DESTINATION ${HAKU_INSTALL_DATA_SUBDIR})
-install(FILES
-    ${CMAKE_SOURCE_DIR}/searchd/web/haku-widget.js
-    ${CMAKE_SOURCE_DIR}/searchd/web/haku-widget.css
-    ${CMAKE_SOURCE_DIR}/searchd/web/index.html
+install(FILES ${CMAKE_SOURCE_DIR}/searchd/web/index.html ${CMAKE_SOURCE_DIR}/searchd/web/widget/example.html
   DESTINATION ${HAKU_INSTALL_DATA_SUBDIR}/web)
+install(FILES ${CMAKE_SOURCE_DIR}/searchd/web/widget/v1/haku.js DESTINATION ${HAKU_INSTALL_DATA_SUBDIR}/web/widget/v1)
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/corpus/FORMATS.md
   DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${CMAKE_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} FILES_MATCHING PATTERN "*.md")

@@ -1,10 +1,13 @@
 #include "searchd/api_keys.h"
 
 #include <fstream>
+#include <random>
 #include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include "api/schema.h"
 
 namespace haku {
 namespace {
@@ -22,7 +25,52 @@ std::string check_secret(std::string_view secret) {
   return {};
 }
 
+// "facet:value" as a fixed filter; "" when fine, else why not.
+std::string parse_filter(const nlohmann::json& value, std::pair<std::string, std::string>* out) {
+  if (!value.is_string()) return "expected strings FACET:VALUE";
+  const std::string text = value.get<std::string>();
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    return "'" + text + "' is not FACET:VALUE";
+  out->first = text.substr(0, colon);
+  out->second = text.substr(colon + 1);
+  if (!schema::find_facet(out->first)) return "unknown facet '" + out->first + "'";
+  return {};
+}
+
 }  // namespace
+
+std::string check_origin(std::string_view origin) {
+  const size_t sep = origin.find("://");
+  if (sep == std::string_view::npos || (origin.substr(0, sep) != "http" && origin.substr(0, sep) != "https"))
+    return "'" + std::string(origin) + "' is not an origin (http://host or https://host[:port])";
+  const std::string_view rest = origin.substr(sep + 3);
+  if (rest.empty()) return "'" + std::string(origin) + "' has no host";
+  for (char c : rest)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == ':' || c == '[' ||
+          c == ']'))
+      return "'" + std::string(origin) + "' is not an origin: lower-case host[:port] only, no path";
+  return {};
+}
+
+std::string generate_secret() {
+  static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::random_device random;  // the system's random source (getrandom)
+  std::string secret;
+  for (int i = 0; i < 32; ++i) secret += kAlphabet[random() % kAlphabet.size()];
+  return secret;
+}
+
+std::string key_line(const ApiKey& key) {
+  nlohmann::ordered_json line = {{"name", key.name}, {"role", key.role == KeyRole::admin ? "admin" : "search"},
+                                 {"key", key.secret}};
+  if (!key.filters.empty()) {
+    line["filters"] = nlohmann::ordered_json::array();
+    for (const auto& [facet, value] : key.filters) line["filters"].push_back(facet + ":" + value);
+  }
+  if (!key.origins.empty()) line["origins"] = key.origins;
+  return line.dump();
+}
 
 bool constant_time_equals(std::string_view presented, std::string_view secret) {
   // The loop runs over the presented value only; bytes past the secret's end compare against 0 and
@@ -85,10 +133,26 @@ std::optional<ApiKeys> ApiKeys::parse(std::string_view text, const std::string& 
         if (!value.is_string()) return fail("key: expected a string");
         key.secret = value.get<std::string>();
         if (auto why = check_secret(key.secret); !why.empty()) return fail("key: " + why);
+      } else if (field == "filters") {
+        if (!value.is_array()) return fail("filters: expected an array of FACET:VALUE strings");
+        for (const auto& f : value) {
+          std::pair<std::string, std::string> filter;
+          if (auto why = parse_filter(f, &filter); !why.empty()) return fail("filters: " + why);
+          key.filters.push_back(std::move(filter));
+        }
+      } else if (field == "origins") {
+        if (!value.is_array()) return fail("origins: expected an array of origins");
+        for (const auto& o : value) {
+          if (!o.is_string()) return fail("origins: expected strings");
+          if (auto why = check_origin(o.get<std::string>()); !why.empty()) return fail("origins: " + why);
+          key.origins.push_back(o.get<std::string>());
+        }
       } else {
-        return fail("field '" + field + "' is not supported (known: name, role, key)");
+        return fail("field '" + field + "' is not supported (known: name, role, key, filters, origins)");
       }
     }
+    if (key.role == KeyRole::admin && (!key.filters.empty() || !key.origins.empty()))
+      return fail("an admin key cannot be scoped (filters, origins): use a search key");
     if (key.secret.empty()) return fail("key: missing");
     if (!entry.contains("role")) return fail("role: missing");
     if (key.name.empty()) key.name = "line-" + std::to_string(lineno);
@@ -125,9 +189,30 @@ std::optional<ApiKeys> ApiKeys::load(const std::string& path, const std::string&
         return std::nullopt;
       }
     }
-    keys.keys_.push_back({"env", KeyRole::admin, env_admin_key});
+    keys.keys_.push_back({"env", KeyRole::admin, env_admin_key, {}, {}});
   }
   return keys;
+}
+
+std::vector<std::string> ApiKeys::describe() const {
+  std::vector<std::string> out;
+  for (const auto& k : keys_) {
+    std::string line = k.name + "\t" + (k.role == KeyRole::admin ? "admin" : "search");
+    std::string filters, origins;
+    for (const auto& [facet, value] : k.filters) filters += (filters.empty() ? "" : ",") + facet + ":" + value;
+    for (const auto& o : k.origins) origins += (origins.empty() ? "" : ",") + o;
+    line += "\tfilters=" + (filters.empty() ? std::string("-") : filters);
+    line += "\torigins=" + (origins.empty() ? std::string("-") : origins);
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+bool ApiKeys::origin_listed(std::string_view origin) const {
+  for (const auto& k : keys_)
+    for (const auto& o : k.origins)
+      if (o == origin) return true;
+  return false;
 }
 
 const ApiKey* ApiKeys::find(std::string_view presented) const {

@@ -7,12 +7,16 @@
 // Key file (docs/OPERATIONS.md):
 //   # comment lines and blank lines are ignored
 //   {"name": "prometheus", "role": "admin",  "key": "<at least 16 characters>"}
-//   {"name": "portal-a",   "role": "search", "key": "..."}
-// Fields other than name, role and key are refused, so a key written for a later version that scopes
-// search keys (fixed filters, allowed origins) is never taken here as an unscoped key.
+//   {"name": "portal-a",   "role": "search", "key": "...",
+//    "filters": ["fund:AMIF"], "origins": ["https://portal-a.example"]}
+// A search key may be scoped: `filters` (FACET:VALUE, same facet OR-ed, facets AND-ed) are applied to
+// every request made with it whatever the client asks (SearchRequest::scope), and `origins` are the
+// only browser origins that may use it (CORS is answered for them). Unknown fields are refused, so a
+// field a later version adds is never silently ignored.
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace haku {
@@ -26,7 +30,16 @@ struct ApiKey {
   std::string name;  // what logs and metrics show
   KeyRole role = KeyRole::search;
   std::string secret;
+  std::vector<std::pair<std::string, std::string>> filters;  // fixed filters (facet, value); search keys only
+  std::vector<std::string> origins;  // browser origins allowed to use the key ("https://host[:port]"); empty = any
 };
+
+// The key file line for `key` (JSON, no newline).
+std::string key_line(const ApiKey& key);
+// A new secret: 32 characters from a 64-character alphabet (192 bits from the system's random source).
+std::string generate_secret();
+// Checks an origin as a key may list it: scheme://host[:port], no path; "" when fine, else why not.
+std::string check_origin(std::string_view origin);
 
 constexpr size_t kMinKeyBytes = 16;
 
@@ -41,6 +54,10 @@ class ApiKeys {
   // The key whose secret equals `presented`, or nullptr. Every key is compared, each in time that
   // depends only on the length of `presented`.
   const ApiKey* find(std::string_view presented) const;
+  // Whether any key lists `origin` (answering a CORS preflight, which carries no key).
+  bool origin_listed(std::string_view origin) const;
+  // One line per key: name, role, fixed filters and origins (never the secret).
+  std::vector<std::string> describe() const;
   bool empty() const { return keys_.empty(); }
   size_t size() const { return keys_.size(); }
 

@@ -13,7 +13,12 @@
 #include <string>
 #include <vector>
 
+#include <sys/stat.h>
+
+#include <fstream>
+
 #include "api/searcher.h"
+#include "searchd/api_keys.h"
 #include "searchd/endpoints.h"
 #include "searchd/json_codec.h"
 
@@ -83,6 +88,7 @@ std::string main_help() {
     name.resize(10, ' ');
     out << "  " << name << c.summary << "\n";
   }
+  out << "  keys      add or list the keys of an API key file (haku keys --help)\n";
   out << "\nCommon flags:\n" << kCommonFlags
       << "\nExample: haku search \"antirasism yrkeshögskola\" --lang sv --limit 5\n"
          "Run `haku COMMAND --help` for a command's flags, `haku --version` for the version.\n"
@@ -540,7 +546,108 @@ void print_stats(const json& r, const Style& style) {
   }
 }
 
+// ---- haku keys ----------------------------------------------------------------------------------
+
+const char* kKeysHelp =
+    "haku keys: the API key file of haku-searchd (--api-keys-file FILE; docs/OPERATIONS.md)\n\n"
+    "Usage: haku keys add FILE --name NAME [--role search|admin] [--filter FACET:VALUE]... [--origin ORIGIN]...\n"
+    "       haku keys list FILE\n\n"
+    "add appends a key with a new random secret (the file is created readable by its owner only) and\n"
+    "prints the secret. A search key's --filter values are applied to every request made with it (same\n"
+    "facet OR-ed, facets AND-ed; a client's filters can only narrow them); --origin lists the browser\n"
+    "origins that may use it (CORS). list prints every key's name, role and scope, never a secret.\n"
+    "Send haku-searchd SIGHUP to take a changed file.\n\n"
+    "Example: haku keys add /etc/haku/keys.jsonl --name portal-amif --filter fund:AMIF "
+    "--origin https://portal.example\n";
+
+std::string read_text(const std::string& path, bool* exists) {
+  std::ifstream in(path, std::ios::binary);
+  *exists = static_cast<bool>(in);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  return text.str();
+}
+
+int run_keys(int argc, char** argv) {
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::cout << kKeysHelp;
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  auto usage = [](const std::string& why) {
+    std::cerr << "haku keys: " << why << " (see haku keys --help)\n";
+    return kExitUsage;
+  };
+  const std::string action = args[0];
+  if (action != "add" && action != "list") return usage("unknown action '" + action + "': add or list");
+  if (args.size() < 2 || args[1].rfind("--", 0) == 0) return usage("missing FILE");
+  const std::string path = args[1];
+  bool exists = false;
+  std::string text = read_text(path, &exists);
+  std::string error;
+  if (action == "list") {
+    if (args.size() > 2) return usage("list takes only FILE");
+    if (!exists) {
+      std::cerr << "haku keys: " << path << ": cannot read the API key file\n";
+      return kExitFailure;
+    }
+    const auto keys = ApiKeys::parse(text, path, &error);
+    if (!keys) {
+      std::cerr << "haku keys: " << error << "\n";
+      return kExitFailure;
+    }
+    for (const std::string& line : keys->describe()) std::cout << line << "\n";
+    return kExitOk;
+  }
+  ApiKey key;
+  for (size_t i = 2; i < args.size(); ++i) {
+    const std::string& flag = args[i];
+    if (i + 1 >= args.size()) return usage(flag + " needs a value");
+    const std::string& value = args[++i];
+    if (flag == "--name") {
+      key.name = value;
+    } else if (flag == "--role") {
+      if (value != "search" && value != "admin") return usage("--role: search or admin");
+      key.role = value == "admin" ? KeyRole::admin : KeyRole::search;
+    } else if (flag == "--filter") {
+      const size_t colon = value.find(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == value.size())
+        return usage("--filter: expected FACET:VALUE, not '" + value + "'");
+      key.filters.emplace_back(value.substr(0, colon), value.substr(colon + 1));
+    } else if (flag == "--origin") {
+      key.origins.push_back(value);
+    } else {
+      return usage("unknown flag '" + flag + "'");
+    }
+  }
+  if (key.name.empty()) return usage("--name is required");
+  key.secret = generate_secret();
+  const std::string line = key_line(key) + "\n";
+  const bool needs_newline = !text.empty() && text.back() != '\n';
+  if (needs_newline) text += '\n';
+  // The file with the new line must load as haku-searchd will load it (names unique, facets known, ...).
+  if (!ApiKeys::parse(text + line, path, &error)) {
+    std::cerr << "haku keys: " << error << "\n";
+    return kExitFailure;
+  }
+  const mode_t old_mask = umask(077);
+  std::ofstream out(path, std::ios::binary | std::ios::app);
+  umask(old_mask);
+  if (needs_newline) out << '\n';
+  out << line;
+  out.flush();
+  if (!out) {
+    std::cerr << "haku keys: " << path << ": cannot write the API key file\n";
+    return kExitFailure;
+  }
+  std::cerr << "haku keys: added " << (key.role == KeyRole::admin ? "admin" : "search") << " key '" << key.name
+            << "' to " << path << "\n";
+  std::cout << key.secret << "\n";
+  return kExitOk;
+}
+
 int run(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "keys") return run_keys(argc, argv);
   if (argc == 2 && std::string(argv[1]) == "--version") {
     std::cout << "haku " << HAKU_VERSION << "\n";
     return kExitOk;

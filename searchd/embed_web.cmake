@@ -1,5 +1,5 @@
 # Generates a .cpp holding the demo page's files as byte arrays (no external assets at run time).
-# Usage: cmake -DOUT=file.cpp -DWEB_DIR=dir -DFILES="index.html;haku-widget.css;haku-widget.js" -P embed_web.cmake
+# Usage: cmake -DOUT=file.cpp -DWEB_DIR=dir -DFILES="index.html;widget/v1/haku.js" -P embed_web.cmake
 set(code "// Generated from searchd/web/ by searchd/embed_web.cmake; edit the files there.\n")
 string(APPEND code "#include \"searchd/web_assets.h\"\n\nnamespace haku {\nnamespace {\n")
 set(table "")

@@ -10,12 +10,17 @@
 
 namespace haku {
 
-ApiReply search_projects(Searcher& searcher, const QueryParams& params, const RequestLimits& limits = {});
-ApiReply get_project(Searcher& searcher, const std::string& id, const QueryParams& params);
+// `scope`: the fixed filters of the API key the request presented (SearchRequest::scope); each
+// operation answers as if the records outside it did not exist.
+ApiReply search_projects(Searcher& searcher, const QueryParams& params, const RequestLimits& limits = {},
+                         const FacetFilters& scope = {});
+ApiReply get_project(Searcher& searcher, const std::string& id, const QueryParams& params,
+                     const FacetFilters& scope = {});
 ApiReply similar_projects(Searcher& searcher, const std::string& id, const QueryParams& params,
-                          const RequestLimits& limits = {});
-ApiReply suggest(Searcher& searcher, const QueryParams& params, const RequestLimits& limits = {});
-ApiReply list_facets(Searcher& searcher, const QueryParams& params);
+                          const RequestLimits& limits = {}, const FacetFilters& scope = {});
+ApiReply suggest(Searcher& searcher, const QueryParams& params, const RequestLimits& limits = {},
+                 const FacetFilters& scope = {});
+ApiReply list_facets(Searcher& searcher, const QueryParams& params, const FacetFilters& scope = {});
 ApiReply index_status(Searcher& searcher);
 ApiReply index_status(const IndexInfo& info);
 // POST /v1/admin/reload: checks DIR/current now, trying again a generation refused before, and answers

@@ -317,6 +317,7 @@ struct Server::Impl {
   struct Call {
     const httplib::Request& req;
     const std::string& client;  // the client's address (X-Forwarded-For through trusted proxies)
+    const FacetFilters& scope;  // the fixed filters of the key presented (none: no key, or unscoped)
   };
   using Handler = std::function<void(const Call&, httplib::Response&)>;
   struct Route {
@@ -458,14 +459,17 @@ struct Server::Impl {
     return keys;
   }
 
-  // The key a request presents (nullptr: none or unknown) and whether it may use the route.
+  // Whether the request may use the route; sets the name and scope of the key it presents. A search
+  // route takes a request without a key unless search_requires_key, but a key presented must be valid,
+  // and a key that lists origins is refused to a browser from any other origin.
   bool authorize(const httplib::Request& req, Access access, const char* route, httplib::Response& res,
-                 std::string* key_name) {
-    if (access == Access::open || (access == Access::search && !config.search_requires_key)) return true;
+                 std::string* key_name, FacetFilters* scope) {
+    if (access == Access::open) return true;
     if (access == Access::admin && config.metrics_public && std::string_view(route) == "/metrics") return true;
-    const auto keys_now = current_keys();
     const std::string authorization = req.get_header_value("Authorization");
     const auto token = bearer_token(authorization);
+    if (access == Access::search && !config.search_requires_key && authorization.empty()) return true;
+    const auto keys_now = current_keys();
     const ApiKey* key = token ? keys_now->find(*token) : nullptr;
     if (!key) {
       write_json(res, {401, encode_http_error("unauthorized", "this route needs an API key: Authorization: Bearer KEY")});
@@ -477,6 +481,13 @@ struct Server::Impl {
       write_json(res, {403, encode_http_error("forbidden", "this key may not use this route")});
       return false;
     }
+    const std::string origin = req.get_header_value("Origin");
+    if (!key->origins.empty() && !origin.empty() &&
+        std::find(key->origins.begin(), key->origins.end(), origin) == key->origins.end()) {
+      write_json(res, {403, encode_http_error("forbidden", "this key may not be used from origin " + origin)});
+      return false;
+    }
+    *scope = key->filters;
     return true;
   }
 
@@ -487,24 +498,24 @@ struct Server::Impl {
     std::vector<Route> table = {
         {"GET", "/v1/search", "/v1/search", Access::search, false,
          [this](const Call& c, httplib::Response& res) {
-           with_searcher(c, res, [&](Searcher& s) { return search_projects(s, c.req.params, limits); });
+           with_searcher(c, res, [&](Searcher& s) { return search_projects(s, c.req.params, limits, c.scope); });
          }},
         {"GET", R"(/v1/projects/([^/]+))", "/v1/projects/{id}", Access::search, false,
          [this](const Call& c, httplib::Response& res) {
-           with_searcher(c, res, [&](Searcher& s) { return get_project(s, c.req.matches[1], c.req.params); });
+           with_searcher(c, res, [&](Searcher& s) { return get_project(s, c.req.matches[1], c.req.params, c.scope); });
          }},
         {"GET", R"(/v1/projects/([^/]+)/similar)", "/v1/projects/{id}/similar", Access::search, false,
          [this](const Call& c, httplib::Response& res) {
            with_searcher(c, res,
-                         [&](Searcher& s) { return similar_projects(s, c.req.matches[1], c.req.params, limits); });
+                         [&](Searcher& s) { return similar_projects(s, c.req.matches[1], c.req.params, limits, c.scope); });
          }},
         {"GET", "/v1/suggest", "/v1/suggest", Access::search, false,
          [this](const Call& c, httplib::Response& res) {
-           with_searcher(c, res, [&](Searcher& s) { return suggest(s, c.req.params, limits); });
+           with_searcher(c, res, [&](Searcher& s) { return suggest(s, c.req.params, limits, c.scope); });
          }},
         {"GET", "/v1/facets", "/v1/facets", Access::search, false,
          [this](const Call& c, httplib::Response& res) {
-           with_searcher(c, res, [&](Searcher& s) { return list_facets(s, c.req.params); });
+           with_searcher(c, res, [&](Searcher& s) { return list_facets(s, c.req.params, c.scope); });
          }},
         {"GET", "/healthz", "/healthz", Access::open, true,
          [](const Call&, httplib::Response& res) { write_json(res, {200, {{"status", "ok"}}}); }},
@@ -542,10 +553,19 @@ struct Server::Impl {
     };
     for (const WebAsset& asset : web_assets()) {
       static_paths.emplace_back(asset.path);
+      // The versioned widget (/widget/v1/...) may be cached an hour and is then revalidated by its
+      // ETag; the pages are revalidated every time.
+      const bool versioned = asset.path.starts_with("/widget/v");
+      const std::string etag = "\"" + std::to_string(std::hash<std::string_view>{}(asset.body)) + "\"";
       table.push_back({"GET", literal_pattern(asset.path), "static", Access::open, false,
-                       [&asset](const Call&, httplib::Response& res) {
+                       [&asset, versioned, etag](const Call& c, httplib::Response& res) {
+                         res.set_header("ETag", etag);
+                         res.set_header("Cache-Control", versioned ? "public, max-age=3600" : "no-cache");
+                         if (c.req.get_header_value("If-None-Match") == etag) {
+                           res.status = 304;
+                           return;
+                         }
                          res.set_content(asset.body.data(), asset.body.size(), std::string(asset.content_type).c_str());
-                         res.set_header("Cache-Control", "no-cache");
                        }});
     }
     return table;
@@ -558,6 +578,7 @@ struct Server::Impl {
       const auto start = Clock::now();
       const std::string client = client_of(req);
       std::string key_name;
+      FacetFilters scope;
       try {
         if (limited && limiter.enabled() && !exempt_clients.contains(client)) {
           if (const auto d = limiter.take(client); !d.allowed) {
@@ -567,7 +588,7 @@ struct Server::Impl {
             return;
           }
         }
-        if (authorize(req, access, route, res, &key_name)) handler(Call{req, client}, res);
+        if (authorize(req, access, route, res, &key_name, &scope)) handler(Call{req, client, scope}, res);
       } catch (const std::exception& e) {
         log_line("level=error event=exception route=" + log_value(route) + " what=" + log_value(e.what()));
         write_json(res, error_reply(Status::error(StatusCode::internal, "")));
@@ -591,9 +612,13 @@ struct Server::Impl {
     log_line(f.str());
   }
 
-  bool origin_allowed(const std::string& origin) const {
-    return !origin.empty() && std::any_of(config.cors_origins.begin(), config.cors_origins.end(),
-                                          [&](const std::string& o) { return o == "*" || o == origin; });
+  // CORS is answered for --cors-origins and for the origins any key lists (a request with a key from
+  // another origin is then refused by authorize()).
+  bool origin_allowed(const std::string& origin) {
+    if (origin.empty()) return false;
+    return std::any_of(config.cors_origins.begin(), config.cors_origins.end(),
+                       [&](const std::string& o) { return o == "*" || o == origin; }) ||
+           current_keys()->origin_listed(origin);
   }
 
   void install() {

@@ -7,7 +7,7 @@
 namespace haku {
 
 struct WebAsset {
-  std::string_view path;          // URL path, e.g. "/" or "/haku-widget.js"
+  std::string_view path;          // URL path, e.g. "/" or "/widget/v1/haku.js"
   std::string_view content_type;
   std::string_view body;
 };

@@ -324,8 +324,8 @@ TEST_CASE("health, readiness, metrics and the demo page") {
   REQUIRE(page);
   CHECK(page->status == 200);
   CHECK(page->get_header_value("Content-Type").find("text/html") == 0);
-  CHECK(page->body.find("data-haku-widget") != std::string::npos);
-  auto js = c.Get("/haku-widget.js");
+  CHECK(page->body.find("/widget/v1/haku.js") != std::string::npos);
+  auto js = c.Get("/widget/v1/haku.js");
   REQUIRE(js);
   CHECK(js->status == 200);
   CHECK(js->body.find("/v1/search") != std::string::npos);
@@ -1170,7 +1170,7 @@ TEST_CASE("rate limit: a flood from one client is 429 with Retry-After; others a
   std::string retry;
   const auto flood_start = std::chrono::steady_clock::now();
   for (int i = 0; i < 30; ++i) {
-    auto r = c.Get("/haku-widget.css", from("198.51.100.7"));
+    auto r = c.Get("/widget/v1/haku.js", from("198.51.100.7"));
     REQUIRE(r);
     if (r->status == 200) ++ok;
     if (r->status == 429) {
@@ -1187,11 +1187,11 @@ TEST_CASE("rate limit: a flood from one client is 429 with Retry-After; others a
   CHECK(!retry.empty());
   CHECK(std::stoi(retry) >= 1);
   // Another client (through the trusted proxy), an exempt one, and the control routes are not limited.
-  auto other = c.Get("/haku-widget.css", from("198.51.100.8"));
+  auto other = c.Get("/widget/v1/haku.js", from("198.51.100.8"));
   REQUIRE(other);
   CHECK(other->status == 200);
   for (int i = 0; i < 20; ++i) {
-    auto exempt = c.Get("/haku-widget.css", from("192.0.2.99"));
+    auto exempt = c.Get("/widget/v1/haku.js", from("192.0.2.99"));
     REQUIRE(exempt);
     CHECK(exempt->status == 200);
   }
@@ -1199,7 +1199,7 @@ TEST_CASE("rate limit: a flood from one client is 429 with Retry-After; others a
   // X-Forwarded-For from an untrusted peer is ignored: 127.0.0.2 is itself the client.
   RawConnection direct(server.port(), "127.0.0.2");
   std::string burst;
-  for (int i = 0; i < 15; ++i) burst += "GET /haku-widget.css HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113." +
+  for (int i = 0; i < 15; ++i) burst += "GET /widget/v1/haku.js HTTP/1.1\r\nHost: t\r\nX-Forwarded-For: 203.0.113." +
                                         std::to_string(i) + "\r\n\r\n";
   REQUIRE(direct.send(burst));
   const auto replies = direct.read_responses(15, milliseconds(10000));
@@ -1266,6 +1266,123 @@ TEST_CASE("API keys: /metrics needs an admin key, search stays public unless con
   CHECK(!failed.is_ok());
   CHECK(failed.message().find("keys.jsonl:1: role") != std::string::npos);
   CHECK(cc.Get("/v1/search?q=rasism", bearer("another-search-key-0123"))->status == 200);
+}
+
+TEST_CASE("scoped keys: a key's fixed filters hold on every route; a client's filter only narrows them") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  publish(index_dir, sample_records());
+  const std::string portal_key = "portal-amif-key-0123456789";
+  const std::string esf_id = "kohesio-home-in-finland-2";  // the sample's one ESF record
+  const fs::path key_file = dir.path / "keys.jsonl";
+  haku::ApiKey scoped{"portal-amif", haku::KeyRole::search, portal_key, {{"fund", "AMIF"}}, {"http://portal.test"}};
+  std::ofstream(key_file) << haku::key_line(scoped) << "\n";
+  auto config = config_for(index_dir);
+  config.api_keys_file = key_file.string();
+  TestServer server(config);  // search needs no key, but a key presented is applied
+  auto c = server.client();
+  const httplib::Headers as_portal = {{"Authorization", "Bearer " + portal_key}, {"Origin", "http://portal.test"}};
+  auto scoped_get = [&](const std::string& target) {
+    auto res = c.Get(target, as_portal);
+    REQUIRE_MESSAGE(res, "no response for " << target);
+    return Reply{res->status, json::parse(res->body, nullptr, false), res->body, res->headers};
+  };
+  auto funds_of = [](const json& body) {
+    std::set<std::string> funds;
+    for (const auto& h : body["hits"]) funds.insert(h["fund"].is_string() ? h["fund"].get<std::string>() : "-");
+    return funds;
+  };
+
+  // Without the key the ESF record is there; with it, whatever the client asks, it is not.
+  const Reply open_esf = get(c, "/v1/search?filter=fund:ESF");
+  REQUIRE(open_esf.status == 200);
+  CHECK(open_esf.body["total"]["value"] == 1);
+  const Reply all = scoped_get("/v1/search?facets=fund&per_page=100");
+  REQUIRE(all.status == 200);
+  CHECK(all.body["total"]["value"].get<int>() > 1);
+  CHECK(funds_of(all.body) == std::set<std::string>{"AMIF"});
+  REQUIRE(all.body["facets"]["fund"].size() == 1);
+  CHECK(all.body["facets"]["fund"][0]["value"] == "AMIF");
+  for (const std::string target : {"/v1/search?filter=fund:ESF", "/v1/search?filter=fund:ESF&filter=fund:AMIF&facets=fund",
+                                   "/v1/search?q=fund%3AESF", "/v1/search?q=Home%20in%20Finland%20OR%20integration",
+                                   "/v1/search?q=Home%20in%20Finland&mode=semantic"}) {
+    CAPTURE(target);
+    const Reply r = scoped_get(target);
+    REQUIRE(r.status == 200);
+    CHECK(funds_of(r.body).count("ESF") == 0);
+    const json fund_counts = r.body["facets"].value("fund", json::array());
+    for (const auto& v : fund_counts) CHECK((v.at("value") == "AMIF" || v.at("count") == 0));
+  }
+  CHECK(scoped_get("/v1/search?filter=fund:ESF").body["total"]["value"] == 0);
+  const Reply both = scoped_get("/v1/search?filter=fund:ESF&filter=fund:AMIF");
+  CHECK(both.body["total"]["value"] == all.body["total"]["value"]);  // OR-ed with the client's own value, still inside the scope
+  // A record outside the scope does not exist for the key: detail, similar, suggestions, facet list.
+  CHECK(get(c, "/v1/projects/" + esf_id).status == 200);
+  CHECK(scoped_get("/v1/projects/" + esf_id).status == 404);
+  CHECK(scoped_get("/v1/projects/" + esf_id + "/similar").status == 404);
+  CHECK(scoped_get(std::string("/v1/projects/") + kVaravaId).status == 200);
+  const Reply similar = scoped_get(std::string("/v1/projects/") + kVaravaId + "/similar?per_page=100");
+  REQUIRE(similar.status == 200);
+  CHECK(funds_of(similar.body).count("ESF") == 0);
+  const Reply open_suggest = get(c, "/v1/suggest?q=home%20in");
+  CHECK(open_suggest.text.find("Home in Finland") != std::string::npos);
+  const Reply suggest = scoped_get("/v1/suggest?q=home%20in");
+  REQUIRE(suggest.status == 200);
+  CHECK(suggest.text.find("Home in Finland") == std::string::npos);
+  // "did you mean" offers only words of the key's slice: "unemployment" is the ESF record's alone (without
+  // the check the scoped search, which matches nothing, offered it).
+  const Reply misspelt = scoped_get("/v1/search?q=unemploiment&mode=keyword");
+  CHECK(misspelt.body["total"]["value"] == 0);
+  CHECK(misspelt.body["did_you_mean"].is_null());
+  const Reply facets = scoped_get("/v1/facets");
+  REQUIRE(facets.status == 200);
+  REQUIRE(facets.body["facets"]["fund"].size() == 1);
+  CHECK(facets.body["facets"]["fund"][0]["value"] == "AMIF");
+
+  // CORS: answered for the key's origin (preflight too); another origin may not use the key.
+  CHECK(all.headers.find("Access-Control-Allow-Origin")->second == "http://portal.test");
+  auto preflight = c.Options("/v1/search", {{"Origin", "http://portal.test"}, {"Access-Control-Request-Method", "GET"},
+                                            {"Access-Control-Request-Headers", "authorization"}});
+  REQUIRE(preflight);
+  CHECK(preflight->status == 204);
+  CHECK(preflight->get_header_value("Access-Control-Allow-Origin") == "http://portal.test");
+  CHECK(preflight->get_header_value("Access-Control-Allow-Headers").find("Authorization") != std::string::npos);
+  auto elsewhere = c.Options("/v1/search", {{"Origin", "http://elsewhere.test"}, {"Access-Control-Request-Method", "GET"}});
+  REQUIRE(elsewhere);
+  CHECK(!elsewhere->has_header("Access-Control-Allow-Origin"));
+  auto stolen = c.Get("/v1/search", {{"Authorization", "Bearer " + portal_key}, {"Origin", "http://elsewhere.test"}});
+  REQUIRE(stolen);
+  CHECK(stolen->status == 403);
+  CHECK(json::parse(stolen->body)["error"]["message"].get<std::string>().find("http://elsewhere.test") !=
+        std::string::npos);
+  // A key presented must be a valid one, also where search needs none: no silent fall back to everything.
+  auto unknown = c.Get("/v1/search", {{"Authorization", "Bearer not-a-key-0123456789"}});
+  REQUIRE(unknown);
+  CHECK(unknown->status == 401);
+}
+
+TEST_CASE("widget: the versioned file is served cacheable with an ETag, the demo page embeds it") {
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  publish(index_dir, sample_records(), false);
+  TestServer server(config_for(index_dir));
+  auto c = server.client();
+  auto js = c.Get("/widget/v1/haku.js");
+  REQUIRE(js);
+  CHECK(js->status == 200);
+  CHECK(js->get_header_value("Content-Type").find("javascript") != std::string::npos);
+  CHECK(js->get_header_value("Cache-Control") == "public, max-age=3600");
+  const std::string etag = js->get_header_value("ETag");
+  REQUIRE(!etag.empty());
+  CHECK(js->body.find("attachShadow") != std::string::npos);  // styles inside, in a shadow root
+  auto again = c.Get("/widget/v1/haku.js", {{"If-None-Match", etag}});
+  REQUIRE(again);
+  CHECK(again->status == 304);
+  CHECK(again->body.empty());
+  auto page = c.Get("/");
+  REQUIRE(page);
+  CHECK(page->get_header_value("Cache-Control") == "no-cache");
+  CHECK(page->body.find("src=\"/widget/v1/haku.js\"") != std::string::npos);
 }
 
 TEST_CASE("query limits: words, page x per_page and bytes are 400s naming the parameter") {
@@ -1451,7 +1568,17 @@ TEST_CASE("API key file: roles, errors by line without the key, constant-time co
       {"{\"role\":\"admin\",\"key\":\"short-secret\"}", "keys:1: key: a key must be at least 16"},
       {"{\"role\":\"root\",\"key\":\"aaaaaaaaaaaaaaaa1\"}", "keys:1: role"},
       {"{\"key\":\"aaaaaaaaaaaaaaaa1\"}", "keys:1: role: missing"},
-      {"{\"role\":\"search\",\"key\":\"aaaaaaaaaaaaaaaa1\",\"filters\":[\"fund:ESF\"]}", "keys:1: field 'filters'"},
+      {"{\"role\":\"search\",\"key\":\"aaaaaaaaaaaaaaaa1\",\"scope\":[\"fund:ESF\"]}", "keys:1: field 'scope'"},
+      {"{\"role\":\"search\",\"key\":\"aaaaaaaaaaaaaaaa1\",\"filters\":[\"colour:red\"]}",
+       "keys:1: filters: unknown facet 'colour'"},
+      {"{\"role\":\"search\",\"key\":\"aaaaaaaaaaaaaaaa1\",\"filters\":[\"fund\"]}", "keys:1: filters: 'fund' is not"},
+      {"{\"role\":\"search\",\"key\":\"aaaaaaaaaaaaaaaa1\",\"filters\":\"fund:ESF\"}", "keys:1: filters: expected"},
+      {"{\"role\":\"search\",\"key\":\"aaaaaaaaaaaaaaaa1\",\"origins\":[\"portal.example\"]}",
+       "keys:1: origins: 'portal.example' is not an origin"},
+      {"{\"role\":\"search\",\"key\":\"aaaaaaaaaaaaaaaa1\",\"origins\":[\"https://p.example/path\"]}",
+       "keys:1: origins: 'https://p.example/path' is not an origin"},
+      {"{\"role\":\"admin\",\"key\":\"aaaaaaaaaaaaaaaa1\",\"filters\":[\"fund:ESF\"]}",
+       "keys:1: an admin key cannot be scoped"},
       {"not json aaaaaaaaaaaaaaaa1", "keys:1: expected one JSON object"},
       {"{\"role\":\"admin\",\"key\":\"aaaaaaaaaaaaaaaa1\"}\n{\"role\":\"admin\",\"key\":\"aaaaaaaaaaaaaaaa1\"}",
        "keys:2: the same key"},
@@ -1463,6 +1590,25 @@ TEST_CASE("API key file: roles, errors by line without the key, constant-time co
     CHECK(error.rfind(want, 0) == 0);
     CHECK(error.find("aaaaaaaaaaaaaaaa1") == std::string::npos);  // never the key itself
   }
+  // What `haku keys add` writes loads back as written; secrets are new each time and fit a Bearer header.
+  const std::string secret = haku::generate_secret();
+  CHECK(secret.size() == 32);
+  CHECK(secret.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") == std::string::npos);
+  CHECK(haku::generate_secret() != secret);
+  const haku::ApiKey written{"portal", haku::KeyRole::search, secret, {{"fund", "AMIF"}, {"region", "FI1B"}},
+                             {"https://portal.example", "http://127.0.0.1:8081"}};
+  const std::string line = haku::key_line(written);
+  CHECK(line.rfind("{\"name\":\"portal\",\"role\":\"search\"", 0) == 0);
+  const auto reread = haku::ApiKeys::parse(line, "keys", &error);
+  REQUIRE_MESSAGE(reread, error);
+  const haku::ApiKey* back = reread->find(secret);
+  REQUIRE(back);
+  CHECK(back->filters == written.filters);
+  CHECK(back->origins == written.origins);
+  CHECK(reread->origin_listed("https://portal.example"));
+  CHECK(!reread->origin_listed("https://portal.example.evil"));
+  CHECK(reread->describe() == std::vector<std::string>{
+                                  "portal\tsearch\tfilters=fund:AMIF,region:FI1B\torigins=https://portal.example,http://127.0.0.1:8081"});
   CHECK(haku::bearer_token("Bearer abc") == std::optional<std::string_view>("abc"));
   CHECK(haku::bearer_token("bearer  abc ") == std::optional<std::string_view>("abc"));
   CHECK(!haku::bearer_token("Basic abc"));

@@ -144,7 +144,7 @@ check "metrics count search requests" grep -q '^haku_http_requests_total{route="
 check "metrics show the index size" grep -q '^haku_index_size_bytes [1-9]' "$tmp/metrics"
 got=$(curl -sS --max-time 30 -o "$tmp/page" -w '%{http_code}' "$base/" || true)
 check "demo page" test "$got" = 200
-check "demo page mounts the widget" grep -q 'data-haku-widget' "$tmp/page"
+check "demo page embeds the widget" grep -q 'src="/widget/v1/haku.js"' "$tmp/page"
 check "access log line" grep -q 'event=request method=GET path=/v1/search route=/v1/search status=200' "$tmp/searchd.err"
 
 # ---- the CLI: local and server mode give the same JSON -----------------------------------------------

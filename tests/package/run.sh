@@ -37,7 +37,7 @@ dpkg -x "$deb" "$root"
 for f in usr/bin/haku usr/bin/haku-indexer usr/bin/haku-searchd; do
   check "$f is an executable" test -x "$root/$f"
 done
-for f in fi_stop.txt sv_stop.txt en_stop.txt translations.bin web/haku-widget.js web/haku-widget.css web/index.html; do
+for f in fi_stop.txt sv_stop.txt en_stop.txt translations.bin web/widget/v1/haku.js web/widget/example.html web/index.html; do
   check "usr/share/haku/$f is installed" test -s "$root/usr/share/haku/$f"
 done
 for f in README.md HTTP.md OPERATIONS.md FORMATS.md openapi.yaml haku-searchd.help.txt haku-indexer.help.txt haku.help.txt; do

@@ -66,10 +66,10 @@ def wait_port(port, proc, seconds=20):
 
 
 class Searchd:
-    def __init__(self, binary, index_dir, log):
+    def __init__(self, binary, index_dir, log, extra=()):
         self.log = open(log, "w")
         self.proc = subprocess.Popen([binary, "--index-dir", index_dir, "--host", "127.0.0.1", "--port", "0",
-                                      "--threads", "2", "--rate-limit", "0"],
+                                      "--threads", "2", "--rate-limit", "0", *extra],
                                      stdout=subprocess.PIPE, stderr=self.log, text=True)
         end = time.monotonic() + 30
         line = ""

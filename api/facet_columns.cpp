@@ -1,6 +1,7 @@
 // Facet columns of a generation, read when it is loaded, and the MatchSpy that counts over them.
 #include "api/facet_columns.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "api/schema.h"
@@ -9,7 +10,7 @@ namespace haku {
 
 namespace {
 
-FacetColumn read_column(Xapian::Database& d, unsigned slot) {
+FacetColumn read_column(Xapian::Database& d, unsigned slot, unsigned shards) {
   FacetColumn c;
   std::unordered_map<std::string, uint32_t> id_of;
   auto intern = [&](std::string_view v) {
@@ -23,7 +24,7 @@ FacetColumn read_column(Xapian::Database& d, unsigned slot) {
   for (auto it = d.valuestream_begin(slot); it != d.valuestream_end(slot); ++it) {
     const std::string v = *it;
     if (v.empty()) continue;
-    docs.push_back(it.get_docid());
+    docs.push_back((it.get_docid() - 1) / shards + 1);  // the docid within its shard
     run_start.push_back(static_cast<uint32_t>(ids.size()));
     size_t start = 0;
     while (true) {
@@ -51,11 +52,12 @@ FacetColumn read_column(Xapian::Database& d, unsigned slot) {
 }  // namespace
 
 FacetColumns FacetColumns::read(Xapian::Database& d, const std::vector<unsigned>& slots) {
+  const unsigned shards = std::max<unsigned>(1, static_cast<unsigned>(d.size()));
   FacetColumns out;
   for (unsigned slot : slots) {
     if (slot >= kMaxSlots) throw std::out_of_range("facet slot out of range");
     if (out.columns_.size() <= slot) out.columns_.resize(slot + 1);
-    out.columns_[slot] = read_column(d, slot);
+    out.columns_[slot] = read_column(d, slot, shards);
   }
   return out;
 }
@@ -78,6 +80,18 @@ FacetCounter::FacetCounter(std::vector<const FacetColumn*> columns) : columns_(s
   for (const FacetColumn* c : columns_) counts_.emplace_back(c->values.size(), 0);
 }
 
+FacetCounter::FacetCounter(const std::vector<unsigned>& slots) {
+  for (unsigned slot : slots) spies_.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(slot));
+}
+
+void FacetCounter::attach(Xapian::Enquire& enq) {
+  if (spies_.empty()) {
+    enq.add_matchspy(this);
+    return;
+  }
+  for (auto& spy : spies_) enq.add_matchspy(spy.get());
+}
+
 void FacetCounter::operator()(const Xapian::Document& doc, double) {
   const Xapian::docid did = doc.get_docid();
   for (size_t i = 0; i < columns_.size(); ++i) {
@@ -88,6 +102,19 @@ void FacetCounter::operator()(const Xapian::Document& doc, double) {
 
 std::unordered_map<std::string, uint64_t> FacetCounter::counts(size_t i) const {
   std::unordered_map<std::string, uint64_t> out;
+  if (!spies_.empty()) {
+    for (auto v = spies_[i]->values_begin(); v != spies_[i]->values_end(); ++v) {
+      const std::string joined = *v;
+      size_t start = 0;
+      while (true) {
+        size_t sep = joined.find(schema::kFacetSeparator, start);
+        out[joined.substr(start, sep == std::string::npos ? std::string::npos : sep - start)] += v.get_termfreq();
+        if (sep == std::string::npos) break;
+        start = sep + 1;
+      }
+    }
+    return out;
+  }
   for (size_t id = 0; id < counts_[i].size(); ++id)
     if (counts_[i][id] != 0) out.emplace(columns_[i]->values[id], counts_[i][id]);
   return out;

@@ -7,6 +7,7 @@
 #include <xapian.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -35,6 +36,9 @@ struct FacetColumn {
   }
 };
 
+// Keyed by the docid within a record's shard, which is what a MatchSpy sees (Document::get_docid()
+// over shards searched as one): a sharded generation holds the g-th record at docid g of its shard
+// (generations::sharded_docid), so these docids are distinct across shards, one database's docids.
 class FacetColumns {
  public:
   static constexpr unsigned kMaxSlots = 64;
@@ -52,19 +56,29 @@ class FacetColumns {
   std::vector<FacetColumn> columns_;  // by slot
 };
 
-// Counts the values of some facet columns over every document a match visits. Used within one
+// Counts the values of some facet slots over every document a match visits, the same counts by
+// either of two paths: over in-memory columns (local shards: an array lookup per document, the
+// counter runs as a MatchSpy in this process), or with one Xapian::ValueCountMatchSpy per slot, which
+// xapian-tcpsrv knows, runs on each remote shard and merges; a multi-valued slot's joined values are
+// split after the merge (each value counted as often as the column path counts it). Used within one
 // Enquire; not thread-safe.
 class FacetCounter : public Xapian::MatchSpy {
  public:
+  // Column path: the columns of the facets, in order.
   explicit FacetCounter(std::vector<const FacetColumn*> columns);
+  // Value-count path: the facets' value slots, in order.
+  explicit FacetCounter(const std::vector<unsigned>& slots);
+  // Adds what counts to a match (itself, or its value-count spies).
+  void attach(Xapian::Enquire& enq);
   void operator()(const Xapian::Document& doc, double wt) override;
   std::string name() const override { return "haku::FacetCounter"; }
-  // The counts of the i-th column given to the constructor, by value (values counted at least once).
+  // The counts of the i-th facet given to the constructor, by value (values counted at least once).
   std::unordered_map<std::string, uint64_t> counts(size_t i) const;
 
  private:
   std::vector<const FacetColumn*> columns_;
   std::vector<std::vector<uint64_t>> counts_;
+  std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies_;
 };
 
 }  // namespace haku

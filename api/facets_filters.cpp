@@ -99,9 +99,11 @@ std::vector<std::string> plain_facets(const SearchRequest& r) {
 }
 
 std::unique_ptr<FacetCounter> facet_counter(const Generation& gen, const std::vector<std::string>& names) {
+  std::vector<unsigned> slots;
+  for (const auto& n : names) slots.push_back(schema::facet_slot(*schema::find_facet(n)));
+  if (!gen.all_local()) return std::make_unique<FacetCounter>(slots);
   std::vector<const FacetColumn*> cols;
-  for (const auto& n : names)
-    cols.push_back(&gen.facet_columns().column(schema::facet_slot(*schema::find_facet(n))));
+  for (unsigned slot : slots) cols.push_back(&gen.facet_columns().column(slot));
   return std::make_unique<FacetCounter>(std::move(cols));
 }
 
@@ -117,7 +119,7 @@ FacetList count_facets(SearchContext& ctx, const Xapian::Query& base, const Sear
     Xapian::Enquire enq(d);
     enq.set_query(with_filters(base, filter_queries(r, skip)));
     enq.set_weighting_scheme(Xapian::BoolWeight());
-    enq.add_matchspy(counter.get());
+    counter->attach(enq);
     // Past the deadline the counts are over the matches seen until then.
     try {
       bounded_mset(enq, ctx.deadline, 0, 0, d.get_doccount());

@@ -284,7 +284,7 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
     Xapian::Enquire enq(d);
     enq.set_query(with_filters(base, filters));
     enq.set_weighting_scheme(Xapian::BoolWeight());
-    enq.add_matchspy(counter.get());
+    counter->attach(enq);
     try {
       Xapian::MSet m = bounded_mset(enq, ctx.deadline, 0, 0, d.get_doccount());
       res.total = m.get_matches_estimated();

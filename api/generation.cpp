@@ -1,6 +1,12 @@
 // Generation: one generation opened, probed and loaded as a whole (see generation.h).
 #include "api/generation.h"
 
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "api/generations.h"
 #include "api/schema.h"
 
@@ -65,7 +71,62 @@ std::vector<unsigned> facet_slots() {
 Generation::~Generation() = default;
 
 Generation::Handle::~Handle() {
-  if (generation_) generation_->give_back(std::move(db_));
+  if (generation_) generation_->give_back(missing_.empty() ? std::move(db_) : nullptr);
+}
+
+Result<ShardConfig> ShardConfig::read(const std::string& index_dir, const std::string& name) {
+  ShardConfig c;
+  const std::filesystem::path dir = std::filesystem::path(index_dir) / name;
+  const std::string path = (dir / "shards.conf").string();
+  std::ifstream in(path);
+  if (!in) {
+    for (const auto& p : generations::shard_paths(index_dir, name))
+      c.shards.push_back({std::filesystem::path(p).filename().string(), p, "", 0});
+    return c;
+  }
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    std::istringstream words(line);
+    std::string key, value, extra;
+    if (!(words >> key)) continue;
+    auto bad = [&](const std::string& why) {
+      return Status::error(StatusCode::invalid_argument, path + ":" + std::to_string(n) + ": " + why);
+    };
+    if (!(words >> value) || (words >> extra)) return bad("expected `" + key + " VALUE`");
+    auto millis = [&](unsigned* out) {
+      char* end = nullptr;
+      unsigned long v = std::strtoul(value.c_str(), &end, 10);
+      if (*end != '\0' || v == 0 || v > 600000) return false;
+      *out = static_cast<unsigned>(v);
+      return true;
+    };
+    if (key == "timeout_ms") {
+      if (!millis(&c.timeout_ms)) return bad("timeout_ms wants milliseconds, 1 to 600000, not '" + value + "'");
+    } else if (key == "connect_timeout_ms") {
+      if (!millis(&c.connect_timeout_ms))
+        return bad("connect_timeout_ms wants milliseconds, 1 to 600000, not '" + value + "'");
+    } else if (key == "on_failure") {
+      if (value != "partial" && value != "unavailable")
+        return bad("on_failure is `partial` or `unavailable`, not '" + value + "'");
+      c.partial_on_failure = value == "partial";
+    } else if (key == "local") {
+      const std::filesystem::path p = value;
+      c.shards.push_back({value, (p.is_absolute() ? p : dir / p).string(), "", 0});
+    } else if (key == "remote") {
+      const size_t colon = value.rfind(':');
+      char* end = nullptr;
+      unsigned long port = colon == std::string::npos ? 0 : std::strtoul(value.c_str() + colon + 1, &end, 10);
+      if (colon == std::string::npos || colon == 0 || *end != '\0' || port == 0 || port > 65535)
+        return bad("remote wants HOST:PORT, not '" + value + "'");
+      c.shards.push_back({value, "", value.substr(0, colon), static_cast<unsigned>(port)});
+    } else {
+      return bad("unknown setting '" + key + "' (timeout_ms, connect_timeout_ms, on_failure, local, remote)");
+    }
+  }
+  if (c.shards.empty())
+    return Status::error(StatusCode::invalid_argument, path + ": no shards (`local PATH` or `remote HOST:PORT` lines)");
+  return c;
 }
 
 void Generation::give_back(std::unique_ptr<Xapian::Database> db) const {
@@ -104,28 +165,99 @@ Generation::Handle Generation::lend() const {
   }
 }
 
-Xapian::Database Generation::open_database() const {
+namespace {
+Xapian::Database open_shard(const ShardConfig& c, const ShardSpec& s) {
+  if (!s.remote()) return Xapian::Database(s.path);
+  return Xapian::Remote::open(s.host, s.port, c.timeout_ms, c.connect_timeout_ms);
+}
+}  // namespace
+
+Xapian::Database Generation::open_database(const std::vector<std::string>& missing) const {
   Xapian::Database db;
-  for (const auto& path : shards_) db.add_database(Xapian::Database(path));
+  for (const auto& s : config_.shards) {
+    if (std::find(missing.begin(), missing.end(), s.name) != missing.end())
+      db.add_database(Xapian::WritableDatabase(std::string(), Xapian::DB_BACKEND_INMEMORY));
+    else
+      db.add_database(open_shard(config_, s));
+  }
   return db;
+}
+
+std::vector<Xapian::Database> Generation::open_shards() const {
+  std::vector<Xapian::Database> out;
+  for (const auto& s : config_.shards) out.push_back(open_shard(config_, s));
+  return out;
+}
+
+uint64_t Generation::revision_of(std::vector<Xapian::Database>& shards) {
+  uint64_t sum = 0;
+  for (auto& db : shards) {
+    db.reopen();
+    try {
+      sum += db.get_revision();
+    } catch (const Xapian::UnimplementedError&) {
+      // A remote shard: xapian-tcpsrv keeps no revision to compare; its server reopens it itself.
+    }
+  }
+  return sum;
+}
+
+std::vector<ShardState> Generation::shard_states() const {
+  std::vector<ShardState> out;
+  for (const auto& s : config_.shards) {
+    ShardState st{s.name, s.remote(), false, 0, {}};
+    try {
+      st.documents = open_shard(config_, s).get_doccount();
+      st.up = true;
+    } catch (const Xapian::Error& e) {
+      st.error = e.get_description();
+    }
+    out.push_back(std::move(st));
+  }
+  return out;
+}
+
+std::vector<std::string> Generation::unreachable_shards() const {
+  std::vector<std::string> out;
+  for (const auto& st : shard_states())
+    if (!st.up) out.push_back(st.name);
+  return out;
+}
+
+Generation::Handle Generation::lend_without(const std::vector<std::string>& missing) const {
+  auto db = std::make_unique<Xapian::Database>(open_database(missing));
+  {
+    std::lock_guard<std::mutex> lock(handles_mu_);
+    ++lent_;
+  }
+  Handle h(shared_from_this(), std::move(db));
+  h.missing_ = missing;
+  return h;
 }
 
 Result<std::shared_ptr<const Generation>> Generation::open(const std::string& index_dir, const std::string& name) {
   std::shared_ptr<Generation> g(new Generation());
   g->name_ = name;
   g->dir_ = index_dir + "/" + name;
-  g->shards_ = {generations::database_path(index_dir, name)};
+  auto config = ShardConfig::read(index_dir, name);
+  if (!config) return config.status();
+  g->config_ = std::move(config.value());
+  g->all_local_ = std::none_of(g->config_.shards.begin(), g->config_.shards.end(),
+                                         [](const ShardSpec& s) { return s.remote(); });
   try {
     Xapian::Database db = g->open_database();
-    g->revision_ = db.get_revision();
+    std::vector<Xapian::Database> shards = g->open_shards();
+    g->revision_ = revision_of(shards);
     g->documents_ = db.get_doccount();
     g->features_ = split(db.get_metadata(std::string(schema::kMetaFeatures)), ',');
     g->notes_ = split(db.get_metadata(std::string(schema::kMetaNotes)), '\n');
     if (!cursor_key_from_hex(db.get_metadata(std::string(schema::kMetaCursorSecret)), &g->cursor_key_))
       cursor_key_from_hex(new_cursor_secret(), &g->cursor_key_);
     probe(db);
-    g->facet_columns_ = FacetColumns::read(db, facet_slots());
+    if (g->all_local_) g->facet_columns_ = FacetColumns::read(db, facet_slots());
     g->free_handles_.push_back(std::make_unique<Xapian::Database>(db));  // the first handle to lend
+  } catch (const Xapian::NetworkError& e) {
+    return Status::error(StatusCode::unavailable, "cannot open index generation " + name + ": " + e.get_description());
   } catch (const Xapian::Error& e) {
     return Status::error(StatusCode::corrupt, "cannot open index generation " + name + ": " + e.get_description());
   }

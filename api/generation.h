@@ -22,6 +22,40 @@
 
 namespace haku {
 
+// Where a generation's shards are searched: GEN/shards.conf when present, else its own databases
+// (generations::shard_paths). shards.conf, one setting or shard a line (# starts a comment):
+//   timeout_ms 2000          remote shards: bound on each network operation (Xapian::Remote::open)
+//   connect_timeout_ms 500   remote shards: bound on connecting
+//   on_failure partial       a shard down or slow: answer from the others, flagged partial, naming it;
+//                            `unavailable` (the default): answer 503
+//   local shard-0            a shard database folder (relative to the generation's folder), or
+//   remote HOST:PORT         a xapian-tcpsrv serving it
+// The shards are listed in the order the generation was built (shard-0 first): docids interleave.
+struct ShardSpec {
+  std::string name;  // "shard-0" (local), "HOST:PORT" (remote)
+  std::string path;  // local: the database folder
+  std::string host;  // remote
+  unsigned port = 0;
+  bool remote() const { return !host.empty(); }
+};
+struct ShardConfig {
+  std::vector<ShardSpec> shards;
+  unsigned timeout_ms = 10000;
+  unsigned connect_timeout_ms = 10000;
+  bool partial_on_failure = false;
+  // Reads GEN_DIR/shards.conf (invalid_argument naming file:line), else lists the generation's own
+  // databases.
+  static Result<ShardConfig> read(const std::string& index_dir, const std::string& name);
+};
+// One shard's state, for /readyz.
+struct ShardState {
+  std::string name;
+  bool remote = false;
+  bool up = false;
+  uint64_t documents = 0;
+  std::string error;  // why it is not up
+};
+
 class Generation : public std::enable_shared_from_this<Generation> {
  public:
   // A database handle over every shard, lent to one request: it holds the generation while it lives and
@@ -32,6 +66,8 @@ class Generation : public std::enable_shared_from_this<Generation> {
     Handle& operator=(Handle&&) = delete;
     ~Handle();
     Xapian::Database& db() { return *db_; }
+    // The shards this handle searches without (down or slow; see Generation::lend_without).
+    const std::vector<std::string>& missing() const { return missing_; }
     const Generation& generation() const { return *generation_; }
     const std::shared_ptr<const Generation>& shared() const { return generation_; }
     // Drops the database instead of giving it back (after a database error).
@@ -43,6 +79,7 @@ class Generation : public std::enable_shared_from_this<Generation> {
         : generation_(std::move(g)), db_(std::move(db)) {}
     std::shared_ptr<const Generation> generation_;
     std::unique_ptr<Xapian::Database> db_;
+    std::vector<std::string> missing_;  // not empty: not given back (a partial handle)
   };
 
   // Opens DIR/<name>: its shards, translation table (the generation's own, else the one this build
@@ -56,12 +93,28 @@ class Generation : public std::enable_shared_from_this<Generation> {
 
   const std::string& name() const { return name_; }  // "gen-..."
   const std::string& dir() const { return dir_; }    // DIR/gen-...
-  // The shard databases searched as one (Xapian::Database::add_database); today one: DIR/gen-.../xapian.
-  const std::vector<std::string>& shards() const { return shards_; }
+  // The shard databases searched as one (Xapian::Database::add_database): local folders or xapian-tcpsrv
+  // servers (ShardConfig).
+  const ShardConfig& shards() const { return config_; }
+  // Every shard is local: facets are counted over the in-memory columns and the engine's own match
+  // spies run; with a remote shard, only Xapian's spies do (facets by ValueCountMatchSpy).
+  bool all_local() const { return all_local_; }
   // The revision of the shards when opened (an update in place makes a newer revision).
   uint64_t revision() const { return revision_; }
-  // A new database handle over every shard. Throws Xapian::Error.
-  Xapian::Database open_database() const;
+  // A new database handle over every shard, the `missing` ones stood in for by empty databases (so
+  // the others keep their docids). Throws Xapian::Error (NetworkError: a remote shard is down or slow).
+  Xapian::Database open_database(const std::vector<std::string>& missing = {}) const;
+  // Each shard opened alone, and their revision: the sum of the shards' (it changes when any of them
+  // changes; remote shards count 0: the remote protocol has no revisions); revision_of reopens them
+  // first. Throw Xapian::Error.
+  std::vector<Xapian::Database> open_shards() const;
+  static uint64_t revision_of(std::vector<Xapian::Database>& shards);
+  // The shards that do not answer now, each tried alone within the configured timeouts.
+  std::vector<std::string> unreachable_shards() const;
+  // Each shard tried alone, with its document count.
+  std::vector<ShardState> shard_states() const;
+  // A handle that searches every shard but `missing`, used for one request and then dropped.
+  Handle lend_without(const std::vector<std::string>& missing) const;
   // A handle for one request: a free one, else a new one. The handles keep the shard files open, so a
   // generation whose folder was removed while it is served (a prune, a rollback) keeps answering:
   // when no new handle can be opened, the request waits for one in use. Throws Xapian::Error.
@@ -90,7 +143,8 @@ class Generation : public std::enable_shared_from_this<Generation> {
 
   std::string name_;
   std::string dir_;
-  std::vector<std::string> shards_;
+  ShardConfig config_;
+  bool all_local_ = true;
   uint64_t revision_ = 0;
   std::unique_ptr<const TranslationTable> translations_;
   std::shared_ptr<const SemanticIndex> semantic_;

@@ -120,7 +120,7 @@ struct GenerationSet::Impl {
   mutable std::mutex mu;  // guards everything below it
   std::shared_ptr<const Generation> current;
   bool current_failed = false;
-  std::optional<Xapian::Database> watch;  // on `current`, to notice an update made in place
+  std::optional<std::vector<Xapian::Database>> watch;  // `current`'s shards, to notice an update made in place
   struct Held {
     std::shared_ptr<const Generation> generation;
     Clock::time_point until;
@@ -180,7 +180,7 @@ struct GenerationSet::Impl {
     current_failed = false;
     in_use[current->name()] = current;
     try {
-      watch.emplace(current->open_database());
+      watch.emplace(current->open_shards());
     } catch (const Xapian::Error&) {
       watch.reset();
     }
@@ -196,8 +196,7 @@ struct GenerationSet::Impl {
         // Compared with the served revision, not with what reopen() says changed: a caller that saw
         // the change first may still be loading it (need() runs again under the load lock).
         if (watch) {
-          watch->reopen();
-          if (watch->get_revision() != current->revision()) return Need::load;
+          if (Generation::revision_of(*watch) != current->revision()) return Need::load;
         }
       } catch (const Xapian::Error&) {
         // The served generation can no longer be reopened (removed, damaged): the next search says so.

@@ -55,6 +55,74 @@ std::string database_path(const std::string& index_dir, const std::string& gen) 
   return (fs::path(index_dir) / gen / "xapian").string();
 }
 
+std::string shard_list(const std::string& index_dir, const std::string& gen) {
+  std::string out;
+  for (const auto& path : shard_paths(index_dir, gen)) {
+    uint64_t docs = 0;
+    try {
+      docs = Xapian::Database(path).get_doccount();
+    } catch (const Xapian::Error&) {
+      continue;  // not listed: the gate refuses a generation whose database does not open
+    }
+    out += (out.empty() ? "" : ",") + fs::path(path).filename().string() + ":" + std::to_string(docs);
+  }
+  return out;
+}
+
+std::vector<std::string> shard_paths(const std::string& index_dir, const std::string& gen) {
+  const fs::path db = database_path(index_dir, gen);
+  std::error_code ec;
+  if (!fs::is_regular_file(db, ec)) return {db.string()};
+  std::vector<std::string> out;
+  std::ifstream in(db);
+  std::string line;
+  while (std::getline(in, line)) {
+    // "auto shard-K" lines, relative to the generation's folder (Xapian's stub format).
+    if (line.rfind("auto ", 0) == 0) out.push_back((db.parent_path() / line.substr(5)).string());
+  }
+  return out;
+}
+
+Status write_shard_stub(const std::string& index_dir, const std::string& gen, unsigned n) {
+  const fs::path db = database_path(index_dir, gen);
+  const fs::path tmp = db.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    for (unsigned k = 0; k < n; ++k) out << "auto shard-" << k << "\n";
+    out.flush();
+    if (!out) return Status::error(StatusCode::io_error, "cannot write " + tmp.string());
+  }
+  if (Status s = fsync_path(tmp.string(), false); !s) return s;
+  std::error_code ec;
+  fs::rename(tmp, db, ec);
+  if (ec) return Status::error(StatusCode::io_error, "cannot write " + db.string() + ": " + ec.message());
+  return fsync_path(db.parent_path().string(), true);
+}
+
+int backend_flag(const std::string& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec) ? Xapian::DB_BACKEND_STUB : Xapian::DB_BACKEND_GLASS;
+}
+
+Status copy_database(const std::string& index_dir, const std::string& from, const std::string& to) {
+  const std::string db = database_path(index_dir, from);
+  if (Status s = copy_tree(db, database_path(index_dir, to)); !s) return s;
+  std::error_code ec;
+  if (!fs::is_regular_file(db, ec)) return Status::ok();
+  for (const auto& shard : shard_paths(index_dir, from))
+    if (Status s = copy_tree(shard, (fs::path(index_dir) / to / fs::path(shard).filename()).string()); !s) return s;
+  return Status::ok();
+}
+
+unsigned shard_of(std::string_view id, unsigned n) {
+  uint64_t h = 14695981039346656037ull;
+  for (unsigned char c : id) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return n <= 1 ? 0 : static_cast<unsigned>(h % n);
+}
+
 std::string new_name() {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
@@ -265,6 +333,7 @@ bool read_manifest(const std::string& index_dir, const std::string& gen, Manifes
   m.forced = kv["forced"] == "1";
   m.overridden = kv["overridden"];
   m.rolled_back = kv["rolled_back"];
+  m.shards = kv["shards"];
   *out = std::move(m);
   return true;
 }
@@ -290,7 +359,8 @@ Status write_manifest(const std::string& index_dir, const std::string& gen, cons
         << "\nunchanged=" << m.unchanged << "\n"
         << secs << "forced=" << (m.forced ? 1 : 0) << "\n"
         << "overridden=" << one_line(m.overridden) << "\n"
-        << "rolled_back=" << m.rolled_back << "\n";
+        << "rolled_back=" << m.rolled_back << "\n"
+        << "shards=" << m.shards << "\n";
     out.flush();
     if (!out) return errno_status("write " + tmp);
   }

@@ -5,6 +5,7 @@
 // to hold the writer's lock (DirLock).
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "api/status.h"
@@ -43,14 +44,35 @@ struct Manifest {
   bool forced = false;      // published over a refusal (--force)
   std::string overridden;   // the refusal --force overrode
   std::string rolled_back;  // UTC: when it was rolled back from
+  // Its shard databases with their record counts, "shard-0:512,shard-1:488" (one shard: "xapian:1000").
+  std::string shards;
 
   bool operator==(const Manifest&) const = default;
 };
 
 // The published generation's name ("gen-..."), or empty when none is published.
 std::string current(const std::string& index_dir);
-// DIR/<gen>/xapian
+// DIR/<gen>/xapian: the generation's database. One shard: a Xapian database folder. Built with
+// --shards N: a Xapian stub file listing DIR/<gen>/shard-0 .. shard-(N-1), which Xapian opens as one
+// database (for writing too), each record in the shard its id hashes to (shard_of).
 std::string database_path(const std::string& index_dir, const std::string& gen);
+// The shard databases of a generation, in stub order: {DIR/<gen>/xapian} for one shard.
+std::vector<std::string> shard_paths(const std::string& index_dir, const std::string& gen);
+// The manifest's `shards` value for a generation (Manifest::shards).
+std::string shard_list(const std::string& index_dir, const std::string& gen);
+// Makes DIR/<gen>/xapian the stub of n shard folders DIR/<gen>/shard-K (written atomically).
+Status write_shard_stub(const std::string& index_dir, const std::string& gen, unsigned n);
+// Xapian's backend flag to open `database_path()` with: DB_BACKEND_STUB for a stub, else DB_BACKEND_GLASS.
+int backend_flag(const std::string& path);
+// Copies a generation's database (the stub and its shards, or the one folder) into another generation.
+Status copy_database(const std::string& index_dir, const std::string& from, const std::string& to);
+// The shard (of n) a record belongs to: FNV-1a of its id, so the same on every build and machine.
+unsigned shard_of(std::string_view id, unsigned n);
+// The docid of the record that is the g-th of the generation (its docid in one database) when it lies
+// in shard s of n: (g - 1) * n + s + 1, the docid Xapian gives it when the shards are searched as one
+// (they interleave). Docids so given keep the records in the order one database would, so rankings,
+// sorts and their ties are those of one database. Each shard holds its records at docid g.
+inline uint64_t sharded_docid(uint64_t g, unsigned s, unsigned n) { return (g - 1) * n + s + 1; }
 // A fresh, unique generation name, later names sorting after earlier ones.
 std::string new_name();
 // All gen-* folders, oldest first.

@@ -457,6 +457,8 @@ struct IndexWriter::Impl {
     const double spell_s = seconds_since(t1);
     const auto t2 = std::chrono::steady_clock::now();
     const std::string target = generations::database_path(options.index_dir, gen);
+    const unsigned n_shards = std::max(1u, options.shards);
+    const std::string merged = n_shards > 1 ? (fs::path(gen_dir()) / "merged").string() : target;
     try {
       Xapian::Database all;
       for (auto& sh : shards) {
@@ -466,25 +468,83 @@ struct IndexWriter::Impl {
       // Renumbers: shard k's records follow shard k-1's. Compaction also packs the B-trees full,
       // which makes the published database smaller and faster to search.
       MergeProgress progress;
-      all.compact(target, 0, 0, progress);
+      all.compact(merged, 0, 0, progress);
     } catch (const Xapian::Error& e) {
       return Status::error(StatusCode::io_error, "cannot merge the build's shards: " + e.get_description());
+    }
+    const auto t3 = std::chrono::steady_clock::now();
+    if (n_shards > 1) {
+      if (Status s = split_into_shards(merged, n_shards); !s) return s;
+      if (Status s = generations::write_shard_stub(options.index_dir, gen, n_shards); !s) return s;
+      std::error_code ec;
+      fs::remove_all(merged, ec);
     }
     char line[200];
     std::snprintf(line, sizeof line,
                   "build threads: %zu; at publish: last records %.2f s, spelling table %.2f s, merging the shards %.2f s",
                   shards.size(), drain_s, spell_s, seconds_since(t2));
     build_lines = {line};
+    if (n_shards > 1) {
+      std::snprintf(line, sizeof line, "generation shards: %u (by id hash), partitioned in %.2f s", n_shards,
+                    seconds_since(t3));
+      build_lines.emplace_back(line);
+    }
     shards.clear();
     shard_ids.clear();
     std::error_code ec;
     fs::remove_all(shard_dir(), ec);
     try {
-      db.emplace(target, Xapian::DB_OPEN | Xapian::DB_BACKEND_GLASS);
+      db.emplace(target, Xapian::DB_OPEN | generations::backend_flag(target));
     } catch (const Xapian::Error& e) {
       return Status::error(StatusCode::io_error, "cannot open the merged index: " + e.get_description());
     }
     return Status::ok();
+  }
+
+  // Partitions the database `from` into n shard databases GEN/shard-K by the hash of each record's id:
+  // its g-th record becomes docid g of its shard (generations::sharded_docid), so the shards searched
+  // as one keep one database's order. The spelling table, synonyms and metadata go to shard 0, where
+  // Xapian reads them when the shards are searched as one.
+  Status split_into_shards(const std::string& from, unsigned n) {
+    try {
+      Xapian::Database src(from);
+      std::vector<std::unique_ptr<Xapian::WritableDatabase>> out;
+      for (unsigned k = 0; k < n; ++k)
+        out.push_back(std::make_unique<Xapian::WritableDatabase>(
+            (fs::path(gen_dir()) / ("shard-" + std::to_string(k))).string(),
+            Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC));
+      const std::string prefix(schema::kId);
+      for (auto p = src.postlist_begin(""); p != src.postlist_end(""); ++p) {
+        Xapian::Document doc = src.get_document(*p);
+        auto t = doc.termlist_begin();
+        t.skip_to(prefix);
+        if (t == doc.termlist_end() || (*t).rfind(prefix, 0) != 0)
+          return Status::error(StatusCode::internal, "record at docid " + std::to_string(*p) + " has no id term");
+        out[generations::shard_of(std::string_view(*t).substr(prefix.size()), n)]->replace_document(*p, doc);
+      }
+      Xapian::WritableDatabase& first = *out[0];
+      for (auto w = src.spellings_begin(); w != src.spellings_end(); ++w) first.add_spelling(*w, w.get_termfreq());
+      for (auto k = src.synonym_keys_begin(); k != src.synonym_keys_end(); ++k)
+        for (auto v = src.synonyms_begin(*k); v != src.synonyms_end(*k); ++v) first.add_synonym(*k, *v);
+      for (auto k = src.metadata_keys_begin(); k != src.metadata_keys_end(); ++k)
+        first.set_metadata(*k, src.get_metadata(*k));
+      for (auto& db : out) {
+        db->commit();
+        db->close();
+      }
+    } catch (const Xapian::Error& e) {
+      return Status::error(StatusCode::io_error, "cannot partition the index into shards: " + e.get_description());
+    }
+    return Status::ok();
+  }
+
+  // The docid for a record not in the generation yet: after every record it holds, in the shard its id
+  // hashes to (with one shard, what add_document would give it).
+  Xapian::docid new_docid(const std::string& id) const {
+    const unsigned n = std::max<unsigned>(1, static_cast<unsigned>(db->size()));
+    const Xapian::docid last = db->get_lastdocid();
+    const uint64_t g_last = last == 0 ? 0 : (last - 1) / n + 1;
+    return static_cast<Xapian::docid>(generations::sharded_docid(g_last + 1, generations::shard_of(id, n), n));
   }
 
   // The words a stored record gave the spelling table, counted down in `delta`.
@@ -497,7 +557,8 @@ struct IndexWriter::Impl {
 
   Status open_db(const std::string& name, int flags) {
     try {
-      db.emplace(generations::database_path(options.index_dir, name), flags | Xapian::DB_BACKEND_GLASS);
+      const std::string path = generations::database_path(options.index_dir, name);
+      db.emplace(path, flags | generations::backend_flag(path));
     } catch (const Xapian::Error& e) {
       return Status::error(StatusCode::io_error, "cannot open index for writing: " + e.get_description());
     }
@@ -507,9 +568,7 @@ struct IndexWriter::Impl {
   // Copies the published generation's database into the new generation (once) and opens it for writing.
   Status copy_base() {
     if (copied) return Status::ok();
-    if (Status s = generations::copy_tree(generations::database_path(options.index_dir, base),
-                                          generations::database_path(options.index_dir, gen));
-        !s)
+    if (Status s = generations::copy_database(options.index_dir, base, gen); !s)
       return Status::error(StatusCode::io_error, "cannot copy generation " + base + ": " + s.message());
     copied = true;
     return open_db(gen, Xapian::DB_OPEN);
@@ -549,7 +608,8 @@ struct IndexWriter::Impl {
       it->second.seen = true;
       it->second.hash = hash;
     } else {
-      Xapian::docid docid = db->add_document(doc);
+      const Xapian::docid docid = new_docid(project.id);
+      db->replace_document(docid, doc);
       known.emplace(project.id, Known{docid, hash, true});
       ++n_added;
     }
@@ -697,6 +757,7 @@ struct IndexWriter::Impl {
     m.verify_seconds = report.verify_seconds;
     m.forced = report.forced;
     m.overridden = report.forced ? report.reason : std::string();
+    m.shards = generations::shard_list(options.index_dir, gen);
     return m;
   }
 
@@ -867,10 +928,11 @@ Status IndexWriter::add(const Project& project) {
     if (old != impl_->db->postlist_end(term)) {
       impl_->take_back_spellings(impl_->db->get_document(*old), &impl_->spelling_delta);
       ++impl_->n_changed;
+      impl_->db->replace_document(term, doc);
     } else {
       ++impl_->n_added;
+      impl_->db->replace_document(impl_->new_docid(p.id), doc);
     }
-    impl_->db->replace_document(term, doc);
     for (const auto& w : impl_->spellings) ++impl_->spelling_delta[w];
     ++impl_->added;
   } catch (const Xapian::Error& e) {
@@ -984,6 +1046,7 @@ Status IndexWriter::publish() {
     generations::Manifest m;
     if (generations::read_manifest(dir, im.gen, &m)) {
       m.documents = im.report.documents;
+      m.shards = generations::shard_list(dir, im.gen);
       if (Status s = generations::write_manifest(dir, im.gen, m); !s) return s;
     }
     im.emit(im.event("published").add("in_place", "1"));
@@ -1068,16 +1131,28 @@ Status compact_index(const WriterOptions& options) {
   m.added = m.changed = m.deleted = m.unchanged = 0;
   if (Status s = generations::write_manifest(dir, name, m); !s) return s;
   try {
-    Xapian::Database src(generations::database_path(dir, cur));
-    src.compact(generations::database_path(dir, name), Xapian::DBCOMPACT_NO_RENUMBER);
+    // Shard by shard, docids kept: the shards searched as one number their records as before.
+    const std::vector<std::string> shards = generations::shard_paths(dir, cur);
+    for (const auto& shard : shards) {
+      const std::string to = shards.size() == 1 ? generations::database_path(dir, name)
+                                                : (fs::path(dir) / name / fs::path(shard).filename()).string();
+      Xapian::Database(shard).compact(to, Xapian::DBCOMPACT_NO_RENUMBER);
+    }
+    if (shards.size() > 1)
+      if (Status s = generations::write_shard_stub(dir, name, static_cast<unsigned>(shards.size())); !s) {
+        fs::remove_all(fs::path(dir) / name, ec);
+        return s;
+      }
     m.documents = Xapian::Database(generations::database_path(dir, name)).get_doccount();
+    m.shards = generations::shard_list(dir, name);
   } catch (const Xapian::Error& e) {
     fs::remove_all(fs::path(dir) / name, ec);
     return Status::error(StatusCode::io_error, "compaction failed: " + e.get_description());
   }
   // Carry over anything else the generation holds (data files of later layers).
   for (const auto& e : fs::directory_iterator(fs::path(dir) / cur, ec)) {
-    if (e.path().filename() == "xapian" || e.path().filename() == "manifest.txt") continue;
+    const std::string f = e.path().filename().string();
+    if (f == "xapian" || f == "manifest.txt" || f.rfind("shard-", 0) == 0) continue;
     fs::copy(e.path(), fs::path(dir) / name / e.path().filename(), fs::copy_options::recursive, ec);
   }
   m.build_seconds = seconds_since(t0);

@@ -75,6 +75,9 @@ struct WriterOptions {
   // Each build thread starts a new segment database every so many records (smaller B-trees to merge
   // batches into); publish() merges them all.
   unsigned segment_records = 10000;
+  // A build partitions its records by the hash of their ids into this many shard databases of one
+  // generation (generations::database_path); updates, deletes and syncs keep the published generation's.
+  unsigned shards = 1;
   PublishGate gate;
   EventSink on_event;  // verified, refused, forced, published, unchanged, pruned; nullptr = silent
 };

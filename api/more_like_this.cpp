@@ -44,7 +44,9 @@ Result<SearchResult> more_like_this(SearchContext& ctx, const std::string& id, c
   Xapian::Enquire enq(d);
   enq.set_query(Xapian::Query(idterm));
   SimilarDecider decider(d);
-  Xapian::ESet eset = enq.get_eset(40, rset, &decider);
+  // Exact term frequencies over shards searched as one (Xapian otherwise estimates them per shard), so
+  // the expansion terms are one database's.
+  Xapian::ESet eset = enq.get_eset(40, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
   std::vector<Xapian::Query> terms;
   for (auto t = eset.begin(); t != eset.end(); ++t) terms.emplace_back(*t);
   Xapian::Query q(Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end()),

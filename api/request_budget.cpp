@@ -70,8 +70,8 @@ class DeadlineSpy : public Xapian::MatchSpy {
 
 }  // namespace
 
-Deadline::Deadline(Clock::duration budget)
-    : limited_(budget > Clock::duration::zero()), soft_(Clock::now() + budget), hard_(soft_ + budget) {}
+Deadline::Deadline(Clock::duration budget, bool in_process)
+    : limited_(budget > Clock::duration::zero()), in_process_(in_process), soft_(Clock::now() + budget), hard_(soft_ + budget) {}
 
 double Deadline::remaining_seconds() const {
   if (!limited_) return 0;
@@ -83,7 +83,7 @@ Xapian::MSet bounded_mset(Xapian::Enquire& enquire, const Deadline& deadline, Xa
                           Xapian::doccount maxitems, Xapian::doccount check_at_least) {
   if (deadline.limited()) {
     enquire.set_time_limit(deadline.remaining_seconds());
-    enquire.add_matchspy((new DeadlineSpy(deadline))->release());  // owned by the Enquire
+    if (deadline.in_process()) enquire.add_matchspy((new DeadlineSpy(deadline))->release());  // owned by the Enquire
   }
   return enquire.get_mset(first, maxitems, check_at_least);
 }

@@ -27,9 +27,12 @@ inline constexpr uint64_t kMaxQueryTerms = 5000;
 class Deadline {
  public:
   using Clock = std::chrono::steady_clock;
-  // `budget` 0: no deadline.
-  explicit Deadline(Clock::duration budget = Clock::duration::zero());
+  // `budget` 0: no deadline. `in_process` false: matches run (partly) in xapian-tcpsrv, which knows
+  // no spy of ours, so nothing abandons them at the hard deadline; Enquire's time limit and the remote
+  // shards' timeouts bound them.
+  explicit Deadline(Clock::duration budget = Clock::duration::zero(), bool in_process = true);
   bool limited() const { return limited_; }
+  bool in_process() const { return in_process_; }
   bool passed() const { return limited_ && Clock::now() >= soft_; }
   bool hard_passed() const { return limited_ && Clock::now() >= hard_; }
   // Seconds until the soft deadline, for Enquire::set_time_limit (at least a microsecond).
@@ -37,6 +40,7 @@ class Deadline {
 
  private:
   bool limited_ = false;
+  bool in_process_ = true;
   Clock::time_point soft_, hard_;
 };
 

@@ -93,7 +93,13 @@ struct SearchResult {
   // The request's time budget ran out: the stages it cut short (match, facets, semantic, snippets,
   // similar_words, did_you_mean). Hits, totals or facets may then be incomplete.
   std::vector<std::string> partial;
+  // Shards that did not answer (down or slower than their timeout) with on_failure partial: the
+  // answer is the other shards' (partial has "shards").
+  std::vector<std::string> missing_shards;
 };
+
+// How an `unavailable` status for shards that do not answer begins: "shards not answering: NAME, ...".
+inline constexpr const char* kShardsDown = "shards not answering: ";
 
 struct Suggestion {
   std::string text;
@@ -117,6 +123,14 @@ struct IndexInfo {
   std::map<std::string, uint64_t> per_language;
   std::vector<std::string> features;  // analysis features in use
   std::vector<std::string> notes;     // degraded features
+  struct Shard {
+    std::string name;  // shard-0, or HOST:PORT of a xapian-tcpsrv
+    bool remote = false;
+    bool up = false;
+    uint64_t documents = 0;
+    std::string error;  // why it is not up
+  };
+  std::vector<Shard> shards;  // of the served generation, each tried alone
 };
 
 }  // namespace haku

@@ -133,6 +133,14 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// Explain says which path counted the facets (FacetCounter).
+void note_facet_path(const SearchContext& ctx, const SearchRequest& r, Result<SearchResult>& out) {
+  if (!out || !out->explain || r.facets.empty()) return;
+  out->explain->notes.push_back(ctx.gen().all_local()
+                                    ? "facets: counted over in-memory columns (every shard local)"
+                                    : "facets: counted by value-count spies on each shard (remote shards)");
+}
+
 }  // namespace
 
 struct Searcher::Impl {
@@ -158,7 +166,7 @@ struct Searcher::Impl {
     if (!g) return g.status();
     std::optional<SearchContext> ctx;
     try {
-      ctx.emplace(g.value()->lend(), *analyzer, Deadline(options.request_budget));
+      ctx.emplace(g.value()->lend(), *analyzer, Deadline(options.request_budget, g.value()->all_local()));
       Result<T> out = body(*ctx);
       if constexpr (std::is_same_v<T, SearchResult>) {
         if (out) out->partial.assign(ctx->cut.begin(), ctx->cut.end());
@@ -177,8 +185,40 @@ struct Searcher::Impl {
       set->report_failure(*g.value(), e.get_description());
       if (ctx) ctx->handle.discard();
       return Status::error(StatusCode::corrupt, std::string(what) + " failed: " + e.get_description());
+    } catch (const Xapian::NetworkError& e) {
+      if (ctx) ctx->handle.discard();
+      return without_missing_shards<T>(*g.value(), what, e, body);
     } catch (const Xapian::Error& e) {
       return Status::error(StatusCode::internal, std::string(what) + " failed: " + e.get_description());
+    }
+  }
+
+  // A shard did not answer (down, or slower than its timeout): `unavailable` (503) naming the shards
+  // that do not answer now, or, with on_failure partial, the other shards' answer flagged partial.
+  template <class T, class F>
+  Result<T> without_missing_shards(const Generation& g, const char* what, const Xapian::Error& e, F& body) {
+    const std::vector<std::string> missing = g.unreachable_shards();
+    std::string names;
+    for (const auto& m : missing) names += (names.empty() ? "" : ", ") + m;
+    const std::string why = missing.empty() ? std::string(what) + " failed: " + e.get_description()
+                                            : kShardsDown + names + " (" + what + ")";
+    if (missing.empty() || !g.shards().partial_on_failure || missing.size() == g.shards().shards.size())
+      return Status::error(StatusCode::unavailable, why);
+    try {
+      SearchContext ctx(g.lend_without(missing), *analyzer, Deadline(options.request_budget, g.all_local()));
+      Result<T> out = body(ctx);
+      if constexpr (std::is_same_v<T, SearchResult>) {
+        if (out) {
+          out->partial.assign(ctx.cut.begin(), ctx.cut.end());
+          out->partial.push_back("shards");
+          out->missing_shards = missing;
+        }
+      }
+      return out;
+    } catch (const DeadlinePassed&) {
+      return Status::error(StatusCode::overloaded, std::string(what) + " ran out of its time budget; try a narrower query");
+    } catch (const Xapian::Error& again) {
+      return Status::error(StatusCode::unavailable, why + "; without them: " + again.get_description());
     }
   }
 
@@ -329,7 +369,9 @@ Result<SearchResult> Searcher::search(const SearchRequest& r) {
         // The cursor is checked with the key of the generation it names.
         if (!r.cursor.empty())
           if (Status s = verify_cursor(pos.value(), r, ctx.gen().cursor_key()); !s) return s;
-        return impl_->search(ctx, r, pos->offset);
+        Result<SearchResult> out = impl_->search(ctx, r, pos->offset);
+        note_facet_path(ctx, r, out);
+        return out;
       });
   if (res && pos->offset + 2ull * r.per_page > result_window(r)) res->next_cursor.clear();  // the next page is out of reach
   if (res) res->took_ms = ms_since(t0);
@@ -353,7 +395,9 @@ Result<SearchResult> Searcher::similar(const std::string& id, const SearchReques
   Result<SearchResult> res = impl_->run<SearchResult>("", "similar", [&](SearchContext& ctx) -> Result<SearchResult> {
     if (!in_scope(ctx.db, std::string(schema::kId) + id, request.scope))
       return Status::error(StatusCode::not_found, "no project with id '" + id + "'", "id");
-    return more_like_this(ctx, id, request);
+    Result<SearchResult> out = more_like_this(ctx, id, request);
+    note_facet_path(ctx, request, out);
+    return out;
   });
   if (res) res->took_ms = ms_since(t0);
   return res;
@@ -405,6 +449,11 @@ IndexInfo Searcher::info() {
   } catch (const Xapian::Error&) {
   }
   handle.reset();
+  std::string down;
+  for (auto& st : g->shard_states()) {
+    if (!st.up) down += (down.empty() ? "" : ", ") + st.name;
+    info.shards.push_back({st.name, st.remote, st.up, st.documents, st.error});
+  }
   info.features = g->features();
   info.notes = g->notes();
   info.size_bytes = g->size_bytes();
@@ -417,6 +466,11 @@ IndexInfo Searcher::info() {
     info.reason = state.damaged ? "a search found this generation damaged (see the log)"
                                 : "this generation failed to open or to answer the probe query (see the log)";
     info.since_unix = state.since_unix;
+  } else if (!down.empty()) {
+    // Searches answer 503, or (on_failure partial) from the other shards.
+    info.status = g->shards().partial_on_failure ? "degraded" : "failing";
+    info.refused = g->name();
+    info.reason = kShardsDown + down;
   }
   return info;
 }

@@ -30,6 +30,10 @@ int run_stats(const Options& o) {
   std::string features;
   for (const auto& f : info.features) features += (features.empty() ? "" : ",") + f;
   std::printf("features: %s\n", features.c_str());
+  std::printf("shards: %zu\n", info.shards.size());
+  for (const auto& sh : info.shards)
+    std::printf("shard.%s: %s\n", sh.name.c_str(),
+                sh.up ? (std::to_string(sh.documents) + " documents").c_str() : ("down: " + sh.error).c_str());
   for (const auto& n : info.notes) std::printf("degraded: %s\n", n.c_str());
   return kExitOk;
 }
@@ -65,6 +69,11 @@ int run_verify(const Options& o) {
           [](const Diagnostic&) {}, mapping.get());
     }
   }
+  for (const auto& sh : info.shards) {
+    if (sh.up) continue;
+    ++problems;
+    std::cerr << "shard " << sh.name << " does not open: " << sh.error << "\n";
+  }
   uint64_t queries = 0;
   if (!o.queries.empty()) {
     auto loaded = load_reference_queries(o.queries);
@@ -75,8 +84,8 @@ int run_verify(const Options& o) {
       std::cerr << miss << "\n";
     }
   }
-  std::printf("verify: generation %s opens with %llu documents; %llu source records checked, %llu queries; %llu problem(s)\n",
-              info.generation.c_str(), static_cast<unsigned long long>(info.documents),
+  std::printf("verify: generation %s opens with %llu documents in %zu shard(s); %llu source records checked, %llu queries; %llu problem(s)\n",
+              info.generation.c_str(), static_cast<unsigned long long>(info.documents), info.shards.size(),
               static_cast<unsigned long long>(checked), static_cast<unsigned long long>(queries),
               static_cast<unsigned long long>(problems));
   return problems == 0 ? kExitOk : kExitFailure;

@@ -49,9 +49,13 @@ Options:
   --wait            wait for another writer on DIR instead of failing at once
   --rejects FILE    where rejected raw lines go (default: DIR/rejects.txt)
   --keyword-only    surface words and Snowball stems only (no lemmas, no compound parts)
+  --no-semantic     full analysis without the semantic layer (no model training: quick builds)
   --retention N     published generations to keep, the served one included (default 2); the previous
                     good generation is always kept, so rollback has somewhere to go
   --threads N       build threads, each inverting its own shard before the merge (default: one per core)
+  --shards N        build: partition the records by the hash of their ids into N shard databases of
+                    one generation, searched as one (default 1); update, delete and sync keep the
+                    published generation's shards
   --in-place        update/delete the published generation in place (no gate: nothing to refuse)
   --to GEN          rollback: the generation to republish (default: the previous good one)
   --data-dir DIR    language data (stop lists, translation table); default: the compiled-in folder
@@ -67,7 +71,7 @@ Example:
 )";
 
 // Options that take no value (in a --config file: `key = yes|no|true|false|1|0`).
-constexpr const char* kSwitches[] = {"wait",  "strict", "keyword-only", "in-place",
+constexpr const char* kSwitches[] = {"wait",  "strict", "keyword-only", "no-semantic", "in-place",
                                      "quiet", "incremental", "force"};
 
 std::string trim(const std::string& s) {
@@ -240,6 +244,8 @@ bool parse_args(int argc, char** argv, Options* o, std::string* error) {
       if (!number(1, 100, &o->retention)) return located(false);
     } else if (a == "--threads") {
       if (!number(1, 64, &o->threads)) return located(false);
+    } else if (a == "--shards") {
+      if (!number(1, 64, &o->shards)) return located(false);
     } else if (a == "--max-shrink") {
       if (!fraction(&o->max_shrink)) return located(false);
     } else if (a == "--max-reject-rate") {
@@ -250,6 +256,8 @@ bool parse_args(int argc, char** argv, Options* o, std::string* error) {
       o->strict = true;
     } else if (a == "--keyword-only") {
       o->keyword_only = true;
+    } else if (a == "--no-semantic") {
+      o->no_semantic = true;
     } else if (a == "--in-place") {
       o->in_place = true;
     } else if (a == "--incremental") {
@@ -280,8 +288,10 @@ WriterOptions writer_options(const Options& o) {
   w.data_dir = o.data_dir;
   w.wait_for_lock = o.wait;
   w.full_analysis = !o.keyword_only;
+  w.semantic_layer = !o.no_semantic;
   w.retention = o.retention;
   w.threads = o.threads;
+  w.shards = o.shards;
   w.new_generation = !o.in_place;
   w.gate.max_shrink = o.max_shrink;
   w.gate.max_reject_rate = o.strict ? 0.0 : o.max_reject_rate;

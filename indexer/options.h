@@ -28,12 +28,14 @@ struct Options {
   bool wait = false;
   bool strict = false;  // any rejected record refuses the publish (--max-reject-rate 0)
   bool keyword_only = false;
+  bool no_semantic = false;
   bool in_place = false;
   bool quiet = false;
   bool incremental = false;  // build --incremental (= sync)
   bool force = false;
   unsigned retention = 2;
   unsigned threads = 0;
+  unsigned shards = 1;
   double max_shrink = PublishGate{}.max_shrink;
   double max_reject_rate = PublishGate{}.max_reject_rate;
 

@@ -320,6 +320,7 @@ nlohmann::json encode_search_result(const SearchResult& r) {
     out["partial"] = true;
     out["partial_stages"] = r.partial;
   }
+  if (!r.missing_shards.empty()) out["missing_shards"] = r.missing_shards;
   return out;
 }
 
@@ -348,6 +349,13 @@ nlohmann::json encode_index_info(const IndexInfo& info) {
   json out = {{"status", info.status},   {"generation", info.generation}, {"documents", info.documents},
               {"terms", info.terms},     {"size_bytes", info.size_bytes}, {"per_language", info.per_language},
               {"features", info.features}, {"notes", info.notes}};
+  json shards = json::array();
+  for (const auto& sh : info.shards) {
+    json j = {{"name", sh.name}, {"remote", sh.remote}, {"up", sh.up}, {"documents", sh.documents}};
+    if (!sh.error.empty()) j["error"] = sh.error;
+    shards.push_back(std::move(j));
+  }
+  out["shards"] = std::move(shards);
   if (info.status != "ready")
     out["degraded"] = {{"published", info.published}, {"refused", info.refused}, {"reason", info.reason},
                        {"since_unix", info.since_unix}};
@@ -410,7 +418,10 @@ nlohmann::json encode_error(const Status& status) {
     case StatusCode::invalid_argument:
     case StatusCode::not_found:
       break;
-    case StatusCode::unavailable: message = "no index is loaded yet; try again later"; break;
+    case StatusCode::unavailable:
+      // Shards by their names in the generation's shards.conf (shard-K, HOST:PORT): no file paths.
+      if (message.rfind(kShardsDown, 0) != 0) message = "no index is loaded yet; try again later";
+      break;
     case StatusCode::busy: message = "the index is busy; try again later"; break;
     case StatusCode::overloaded: message = "the server is overloaded; try again later"; break;
     case StatusCode::corrupt: message = "the index is damaged"; break;

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -16,6 +17,7 @@
 #include "api/generation.h"
 #include "api/generation_set.h"
 #include "api/generations.h"
+#include "api/schema.h"
 #include "stemmers/translation.h"
 #include "test_support.h"
 
@@ -280,4 +282,133 @@ TEST_CASE("info() counts the terms of an update made in place, not the count rea
   for (auto t = db.allterms_begin(); t != db.allterms_end(); ++t) ++terms;
   CHECK(after.terms == terms);
   CHECK(after.terms > before.terms);
+}
+
+namespace {
+
+// The id of each record of a shard database, by its docid there.
+std::map<Xapian::docid, std::string> ids_by_docid(const std::string& path) {
+  Xapian::Database db(path);
+  std::map<Xapian::docid, std::string> out;
+  const std::string prefix(schema::kId);
+  for (auto t = db.allterms_begin(prefix); t != db.allterms_end(prefix); ++t)
+    out[*db.postlist_begin(*t)] = (*t).substr(prefix.size());
+  return out;
+}
+
+// Every record lies in the shard its id hashes to, at the docid it has in the one-database build.
+void check_partition(const std::string& one_dir, const std::string& two_dir) {
+  const auto one = ids_by_docid(generations::database_path(one_dir, published(one_dir)));
+  const std::vector<std::string> shards = generations::shard_paths(two_dir, published(two_dir));
+  REQUIRE(shards.size() == 2);
+  size_t n = 0;
+  for (unsigned k = 0; k < 2; ++k) {
+    for (const auto& [docid, id] : ids_by_docid(shards[k])) {
+      ++n;
+      CHECK_MESSAGE(generations::shard_of(id, 2) == k, id);
+      auto it = one.find(docid);
+      REQUIRE_MESSAGE(it != one.end(), id << " at docid " << docid);
+      CHECK(it->second == id);
+    }
+  }
+  CHECK(n == one.size());
+}
+
+void update(const std::string& dir, const std::vector<Project>& add, const std::vector<std::string>& remove) {
+  WriterOptions o;
+  o.index_dir = dir;
+  o.semantic_layer = false;
+  auto w = IndexWriter::open(o);
+  REQUIRE(w.is_ok());
+  REQUIRE(w.value()->begin_update().is_ok());
+  for (const auto& p : add) REQUIRE(w.value()->add(p).is_ok());
+  for (const auto& id : remove) REQUIRE(w.value()->remove(id).is_ok());
+  Status s = w.value()->publish();
+  REQUIRE_MESSAGE(s.is_ok(), s.message());
+}
+
+// What a search answers, without timings and signed cursors.
+std::string answer(Searcher& s, SearchRequest r) {
+  SearchResult res = must_search(s, r);
+  std::string out = std::to_string(res.total) + (res.total_exact ? "=" : ">");
+  for (const auto& h : res.hits) out += " " + h.id + ":" + std::to_string(h.score).substr(0, 8) + ":" + h.snippet;
+  for (const auto& [name, values] : res.facets)
+    for (const auto& v : values) out += " " + name + "/" + v.value + "=" + std::to_string(v.count);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a sharded build, update and delete route records by id hash; searches answer as one database") {
+  TempDir one, two;
+  std::vector<Project> records = sample_corpus();
+  for (int i = 0; i < 40; ++i)
+    records.push_back(record("extra-" + std::to_string(i), "Koulutus hanke " + std::to_string(i % 7),
+                             "Hanke kehittää koulutusta ja energiaa alueella " + std::to_string(i % 5) + ".", "fi"));
+  WriterOptions o;
+  o.semantic_layer = false;
+  o.threads = 2;
+  build_index(one.path, records, o);
+  o.shards = 2;
+  build_index(two.path, records, o);
+  check_partition(one.path, two.path);
+  generations::Manifest m;
+  REQUIRE(generations::read_manifest(two.path, published(two.path), &m));
+  CHECK(m.shards.rfind("shard-0:", 0) == 0);
+  CHECK(m.shards.find(",shard-1:") != std::string::npos);
+
+  const std::vector<Project> added = {record("new-a", "Uusi koulutus", "Koulutus uusi hanke.", "fi"),
+                                      record("new-b", "Ny utbildning", "Utbildning ny.", "sv"),
+                                      record("extra-3", "Koulutus muutettu", "Muutettu hanke energiaa.", "fi")};
+  for (const auto& dir : {one.path, two.path}) update(dir, added, {"extra-5", records[0].id});
+  check_partition(one.path, two.path);
+
+  auto s1 = open_searcher(one.path);
+  auto s2 = open_searcher(two.path);
+  CHECK(s2->info().shards.size() == 2);
+  std::vector<SearchRequest> requests(6);
+  requests[0].q = "koulutus";
+  requests[0].facets = {"lang", "fund", "themes"};
+  requests[1].facets = {"lang", "country"};
+  requests[1].per_page = 5;
+  requests[1].page = 3;
+  requests[2].q = "hanke energiaa";
+  requests[2].sort = SortBy::start_date;
+  requests[3].filters = {{"lang", "fi"}};
+  requests[3].facets = {"lang", "fund"};
+  requests[4].q = "utbildning OR koulutus";
+  requests[4].mode = SearchMode::keyword;
+  requests[5].q = "extra";
+  for (auto& r : requests) CHECK(answer(*s1, r) == answer(*s2, r));
+  auto sim1 = s1->similar("extra-3", requests[1]);
+  auto sim2 = s2->similar("extra-3", requests[1]);
+  REQUIRE(sim1.is_ok());
+  REQUIRE(sim2.is_ok());
+  CHECK(ids_of(sim1.value()) == ids_of(sim2.value()));
+  CHECK(sim1->total == sim2->total);
+  CHECK(!s2->get("extra-5").is_ok());
+  REQUIRE(s2->get("new-b").is_ok());
+}
+
+TEST_CASE("a generation's shards.conf with a bad line is refused naming the file and the line") {
+  TempDir dir;
+  WriterOptions o;
+  o.semantic_layer = false;
+  o.shards = 2;
+  build_index(dir.path, sample_corpus(), o);
+  const std::string conf = dir.path + "/" + published(dir.path) + "/shards.conf";
+  std::ofstream(conf) << "timeout_ms 500\nremote 127.0.0.1\n";
+  auto g = Generation::open(dir.path, published(dir.path));
+  REQUIRE(!g.is_ok());
+  CHECK(g.status().message() == conf + ":2: remote wants HOST:PORT, not '127.0.0.1'");
+  std::ofstream(conf) << "on_failure maybe\n";
+  g = Generation::open(dir.path, published(dir.path));
+  REQUIRE(!g.is_ok());
+  CHECK(g.status().message().find(":1: on_failure is `partial` or `unavailable`") != std::string::npos);
+  std::ofstream(conf) << "local shard-0\nlocal shard-1\non_failure partial\n";
+  g = Generation::open(dir.path, published(dir.path));
+  REQUIRE_MESSAGE(g.is_ok(), g.status().message());
+  CHECK(g.value()->shards().shards.size() == 2);
+  CHECK(g.value()->shards().partial_on_failure);
+  CHECK(g.value()->all_local());
 }

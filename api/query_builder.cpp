@@ -17,6 +17,8 @@ namespace {
 // 0.01 MRR@10, half 0.01 nDCG@10; a quarter costs nothing measurable and drops the one-word matches).
 constexpr size_t kMinWordsMatched = 2;
 constexpr size_t kMinWordsDivisor = 4;
+// A long query's "most words" filter in Xapian's own operators has at most this many branches.
+constexpr size_t kMaxSubsets = 64;
 
 // The text a query's language is told from: its words, without the operators (AND, OR, NOT, XOR, NEAR)
 // and the field or filter words (title:..., fund:AMIF), which are no words of any language. Joined by
@@ -219,6 +221,25 @@ Xapian::Query QueryBuilder::min_should_match(const Xapian::Query& parsed, const 
   if (words.size() < kLongQueryWords) return built;
   const size_t m = min_words(words.size());
   Xapian::Query any(Xapian::Query::OP_OR, words.begin(), words.end());
+  if (xapian_only_) {
+    // The same filter as an OR over every m-word subset of the words, each an AND; where that has more
+    // than kMaxSubsets branches, the words stay combined as built (all of them).
+    std::vector<Xapian::Query> subsets;
+    std::vector<size_t> pick(m);
+    for (size_t i = 0; i < m; ++i) pick[i] = i;
+    while (true) {
+      if (subsets.size() == kMaxSubsets) return built;
+      std::vector<Xapian::Query> all;
+      for (size_t i : pick) all.push_back(words[i]);
+      subsets.emplace_back(Xapian::Query::OP_AND, all.begin(), all.end());
+      size_t k = m;  // the next subset in lexicographic order
+      while (k > 0 && pick[k - 1] == words.size() - m + k - 1) --k;
+      if (k == 0) break;
+      ++pick[k - 1];
+      for (size_t i = k; i < m; ++i) pick[i] = pick[i - 1] + 1;
+    }
+    return Xapian::Query(Xapian::Query::OP_FILTER, any, Xapian::Query(Xapian::Query::OP_OR, subsets.begin(), subsets.end()));
+  }
   auto* source = new MinShouldMatch(std::move(clauses), m);
   return Xapian::Query(Xapian::Query::OP_FILTER, any, Xapian::Query(source->release()));
 }

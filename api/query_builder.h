@@ -35,6 +35,9 @@ class QueryBuilder {
   QueryBuilder(Analyzer& analyzer, const Xapian::Database& db, const TranslationTable* translations = nullptr);
   // `all_words`: words combine with AND (true) or OR (false) where the query gives no operator.
   BuiltQuery build(const std::string& text, const std::string& lang, bool all_words);
+  // Queries made of Xapian's own operators only: a remote shard (xapian-tcpsrv) cannot run the
+  // engine's posting sources, so a long query's "most words" filter is spelt as an OR of ANDs.
+  void set_xapian_operators_only(bool only) { xapian_only_ = only; }
 
  private:
   Xapian::Query rebuild(const Xapian::Query& q, bool positional, BuiltQuery& out, bool top);
@@ -48,6 +51,7 @@ class QueryBuilder {
   const Xapian::Database& db_;
   const TranslationTable* translations_;
   std::optional<CrossLingual> cross_;  // per build(): the query's multi-word terms
+  bool xapian_only_ = false;
 };
 
 // From this many words (stopwords left out) a query of plain words matches on most of them, not all.

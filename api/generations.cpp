@@ -77,7 +77,7 @@ std::vector<std::string> shard_paths(const std::string& index_dir, const std::st
   std::ifstream in(db);
   std::string line;
   while (std::getline(in, line)) {
-    // "auto shard-K" lines, relative to the generation's folder (Xapian's stub format).
+    // "auto shard-K" lines, relative to the generation's folder (a Xapian DB_BACKEND_STUB file).
     if (line.rfind("auto ", 0) == 0) out.push_back((db.parent_path() / line.substr(5)).string());
   }
   return out;

@@ -53,18 +53,20 @@ struct Manifest {
 // The published generation's name ("gen-..."), or empty when none is published.
 std::string current(const std::string& index_dir);
 // DIR/<gen>/xapian: the generation's database. One shard: a Xapian database folder. Built with
-// --shards N: a Xapian stub file listing DIR/<gen>/shard-0 .. shard-(N-1), which Xapian opens as one
-// database (for writing too), each record in the shard its id hashes to (shard_of).
+// --shards N: a Xapian shard list (a DB_BACKEND_STUB file) naming DIR/<gen>/shard-0 .. shard-(N-1),
+// which Xapian opens as one database (for writing too), each record in the shard its id hashes to
+// (shard_of).
 std::string database_path(const std::string& index_dir, const std::string& gen);
-// The shard databases of a generation, in stub order: {DIR/<gen>/xapian} for one shard.
+// The shard databases of a generation, in the order of the shard list: {DIR/<gen>/xapian} for one shard.
 std::vector<std::string> shard_paths(const std::string& index_dir, const std::string& gen);
 // The manifest's `shards` value for a generation (Manifest::shards).
 std::string shard_list(const std::string& index_dir, const std::string& gen);
-// Makes DIR/<gen>/xapian the stub of n shard folders DIR/<gen>/shard-K (written atomically).
+// Makes DIR/<gen>/xapian the shard list of n shard folders DIR/<gen>/shard-K (written atomically).
 Status write_shard_stub(const std::string& index_dir, const std::string& gen, unsigned n);
-// Xapian's backend flag to open `database_path()` with: DB_BACKEND_STUB for a stub, else DB_BACKEND_GLASS.
+// Xapian's backend flag to open `database_path()` with: DB_BACKEND_STUB for a shard list, else DB_BACKEND_GLASS.
 int backend_flag(const std::string& path);
-// Copies a generation's database (the stub and its shards, or the one folder) into another generation.
+// Copies a generation's database (the shard list and its shards, or the one folder) into another
+// generation.
 Status copy_database(const std::string& index_dir, const std::string& from, const std::string& to);
 // The shard (of n) a record belongs to: FNV-1a of its id, so the same on every build and machine.
 unsigned shard_of(std::string_view id, unsigned n);

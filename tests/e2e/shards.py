@@ -227,7 +227,7 @@ def main():
         if len(words) >= 5:
             # A long query matches on most of its words (a filter remote shards must be able to run).
             paths.append(f"/v1/search?q={q(' '.join(words[:5]))}&mode=keyword&facets=lang,fund&per_page=10")
-            paths.append(f"/v1/search?q={q(' '.join(words[:6]))}&facets=lang&per_page=10")
+            paths.append(f"/v1/search?q={q(' '.join(words[:6]))}&mode=keyword&sort=budget&facets=lang&per_page=10")
         for i in ids[:4]:
             paths.append(f"/v1/projects/{q(i)}/similar?facets=lang,fund&per_page=10")
             paths.append(f"/v1/projects/{q(i)}")

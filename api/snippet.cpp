@@ -63,15 +63,17 @@ bool SnippetTerms::matches(Analyzer& analyzer, const Word& w, const std::vector<
 }
 
 namespace {
-bool holds(const Xapian::Document& doc, const std::string& term) {
-  Xapian::TermIterator t = doc.termlist_begin();
-  t.skip_to(term);
-  return t != doc.termlist_end() && *t == term;
+// The record's terms, read once and sorted: a query tests each of its terms against
+// them, and over a remote shard each termlist_begin() is a round trip carrying the whole list.
+using RecordTerms = std::vector<std::string>;
+
+bool holds(const RecordTerms& terms, const std::string& term) {
+  return std::binary_search(terms.begin(), terms.end(), term);
 }
 
 // `whole`: the query matches only as a whole (inside one word's alternatives, a phrase or NEAR).
 // Returns false where the record fails `q`; a query without terms (a range, a posting source) passes.
-bool collect(const Xapian::Query& q, const Xapian::Document& doc, bool whole, std::set<std::string>* out) {
+bool collect(const Xapian::Query& q, const RecordTerms& doc, bool whole, std::set<std::string>* out) {
   switch (q.get_type()) {
     case Xapian::Query::LEAF_TERM: {
       const std::string t = *q.get_terms_begin();
@@ -116,8 +118,11 @@ bool collect(const Xapian::Query& q, const Xapian::Document& doc, bool whole, st
 }  // namespace
 
 std::set<std::string> matched_terms(const Xapian::Query& query, const Xapian::Document& doc) {
+  RecordTerms terms;
+  for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) terms.push_back(*t);
+  std::sort(terms.begin(), terms.end());  // byte order, as binary_search compares
   std::set<std::string> out;
-  collect(query, doc, false, &out);
+  collect(query, terms, false, &out);
   return out;
 }
 

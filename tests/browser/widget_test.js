@@ -71,7 +71,7 @@ function startSearchd(args) {
     child.stdout.on("data", (d) => {
       out += d;
       const m = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
-      if (m) { clearTimeout(timer); resolve({ child, url: m[1] }); }
+      if (m) { clearTimeout(timer); resolve({ child, url: m[1], log: () => err }); }
     });
     child.stderr.on("data", (d) => { err += d; });
     child.on("exit", (code) => { clearTimeout(timer); reject(new Error("haku-searchd exited with " + code + ": " + err)); });
@@ -80,6 +80,12 @@ function startSearchd(args) {
 
 const W = "haku-search";  // playwright's CSS locators pierce open shadow roots
 const firstTitle = (page) => page.locator(`${W} .hit h3`).first().textContent();
+// What the widget shows now, without waiting: the status line, a message (an error), the first title.
+const shown = (page) => page.evaluate(() => {
+  const r = document.querySelector("haku-search").shadowRoot;
+  const text = (sel) => (r.querySelector(sel) || {}).textContent || null;
+  return { status: text(".status"), message: text(".error, .empty"), first: text(".hit h3") };
+});
 const titles = (page) => page.locator(`${W} .hit h3`).allTextContents();
 const statusCount = async (page) => {
   const m = ((await page.locator(`${W} .status`).textContent()) || "").match(/^(\d+)\+? /);
@@ -125,8 +131,8 @@ async function main() {
   fs.writeFileSync(keyFile, JSON.stringify({ name: "portal-amif", role: "search", key: PORTAL_KEY,
     filters: ["fund:AMIF"], origins: [hostOrigin] }) + "\n");
   searchd = await startSearchd(["--index-dir", indexDir, "--host", "127.0.0.1", "--port", "0", "--threads", "2",
-    "--rate-limit", "0", "--api-keys-file", keyFile, "--cors-origins", hostOrigin]);
-  let browser;
+    "--rate-limit", "0", "--access-log", "--api-keys-file", keyFile, "--cors-origins", hostOrigin]);
+  let browser, finished = false;
   try {
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true,
       args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"] });
@@ -146,8 +152,8 @@ async function main() {
     const input = page.locator(`${W} input[type=search]`);
     await input.click();
     await input.pressSequentially("antirasism yrkeshögskola", { delay: 15 });
-    const first = await eventually(async () => (await firstTitle(page)) === VARAVA && (await firstTitle(page)));
-    check("typing 'antirasism yrkeshögskola' puts VARAVA first", first === VARAVA, await firstTitle(page).catch(() => null));
+    const first = await eventually(async () => (await shown(page)).first === VARAVA && VARAVA, 30000);
+    check("typing 'antirasism yrkeshögskola' puts VARAVA first", first === VARAVA, await shown(page));
     check("the query is in the URL with the prefix", new URL(page.url()).searchParams.get("haku_q") === "antirasism yrkeshögskola", page.url());
     await input.press("Escape");
     const look = await page.evaluate(() => {
@@ -346,7 +352,9 @@ async function main() {
       await p.close();
     }
     check("no script errors on the pages", errors.length === 0, errors);
+    finished = true;
   } finally {
+    if (failed || !finished) console.error("searchd's log, last lines:\n" + searchd.log().split("\n").slice(-40).join("\n"));
     if (browser) await browser.close();
     searchd.child.kill("SIGTERM");
     host.close();

@@ -140,7 +140,7 @@ const std::vector<OptionSpec>& option_table() {
       {"admission-wait-ms", "HAKU_ADMISSION_WAIT_MS", "longest wait for a free Searcher (else 503)", false,
        set_int(&ServerConfig::admission_wait_ms, 0, 60000)},
       {"max-searches-per-client", "HAKU_MAX_SEARCHES_PER_CLIENT",
-       "concurrent search requests per client (else 429); 0 = threads - 1", false,
+       "concurrent search requests per client (twice as many more wait their turn, then 429); 0 = threads - 1", false,
        set_int(&ServerConfig::max_searches_per_client, 0, 1024)},
       {"rate-limit", "HAKU_RATE_LIMIT", "requests a second per client (else 429); 0 = off", false,
        set_int(&ServerConfig::rate_limit, 0, 1000000)},

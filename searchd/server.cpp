@@ -295,6 +295,14 @@ unsigned http_threads_for(const ServerConfig& c) {
   return c.http_threads > 0 ? c.http_threads : std::max(8u, c.threads * 2);
 }
 
+// One client's search requests: using a Searcher, and waiting in its line for one of those to end.
+struct ClientSearches {
+  unsigned running = 0;
+  unsigned waiting = 0;
+};
+// How many requests beyond its share a client may have waiting, per Searcher of its share.
+constexpr unsigned kWaitingPerShare = 2;
+
 // Concurrent Searcher requests one client may have: all but one Searcher, so one client never holds
 // them all.
 unsigned searches_per_client(const ServerConfig& c) {
@@ -402,24 +410,45 @@ struct Server::Impl {
 
   // ---- admission ------------------------------------------------------------------------------
 
-  // A client's share of the Searchers, held while its request waits for or uses one.
+  // A client's share of the Searchers, held while its request uses one. A request beyond the share
+  // waits in the client's own line (at most kWaitingPerShare × share of them, at most
+  // admission_wait_ms) for one of the client's searches to end: a page's overlapping requests (a
+  // search as the user types, its suggestions) are served in turn, while one client still never holds
+  // more than its share. A request that finds the line full, or waits out the bound, is refused (429).
   class SearchSlot {
    public:
     SearchSlot(Impl* impl, const std::string& client) : impl_(impl), client_(client) {
       if (impl_->exempt_clients.contains(client_)) return;
-      std::lock_guard<std::mutex> lock(impl_->slots_mu);
-      unsigned& n = impl_->slots[client_];
-      if (n >= searches_per_client(impl_->config)) {
-        refused_ = true;
-        return;
+      const unsigned share = searches_per_client(impl_->config);
+      std::unique_lock<std::mutex> lock(impl_->slots_mu);
+      ClientSearches& n = impl_->slots[client_];  // stays put: erased only when nobody holds or waits
+      if (n.running >= share) {
+        if (n.waiting >= kWaitingPerShare * share) {
+          refused_ = true;
+          return;
+        }
+        ++n.waiting;
+        const bool turn = impl_->slots_cv.wait_for(lock, std::chrono::milliseconds(impl_->config.admission_wait_ms),
+                                                   [&] { return n.running < share; });
+        --n.waiting;
+        if (!turn) {
+          refused_ = true;
+          if (n.running == 0 && n.waiting == 0) impl_->slots.erase(client_);
+          return;
+        }
       }
-      ++n;
+      ++n.running;
       held_ = true;
     }
     ~SearchSlot() {
       if (!held_) return;
-      std::lock_guard<std::mutex> lock(impl_->slots_mu);
-      if (auto it = impl_->slots.find(client_); it != impl_->slots.end() && --it->second == 0) impl_->slots.erase(it);
+      {
+        std::lock_guard<std::mutex> lock(impl_->slots_mu);
+        if (auto it = impl_->slots.find(client_); it != impl_->slots.end() && --it->second.running == 0 &&
+                                                   it->second.waiting == 0)
+          impl_->slots.erase(it);
+      }
+      impl_->slots_cv.notify_all();
     }
     SearchSlot(const SearchSlot&) = delete;
     SearchSlot& operator=(const SearchSlot&) = delete;
@@ -714,7 +743,8 @@ struct Server::Impl {
   std::vector<std::string> post_paths;     // ... and of every POST route
   std::vector<std::string> control_paths;  // paths of the control routes
   std::mutex slots_mu;
-  std::unordered_map<std::string, unsigned> slots;  // client -> Searcher requests in flight
+  std::condition_variable slots_cv;  // a client's search ended
+  std::unordered_map<std::string, ClientSearches> slots;  // client -> its Searcher requests
   std::mutex keys_mu;
   std::shared_ptr<const ApiKeys> keys;
   std::string startup_error;

@@ -1093,7 +1093,7 @@ TEST_CASE("regression: admission is bounded: busy Searchers give 503 with Retry-
   CHECK(retry_after == overloaded);
 }
 
-TEST_CASE("a client's share of the Searchers: beyond max_searches_per_client it gets 429") {
+TEST_CASE("a client's share of the Searchers: beyond its share and its line of waiting requests it gets 429") {
   TempDir dir;
   const std::string index_dir = (dir.path / "index").string();
   publish(index_dir, sample_records(), false);
@@ -1127,6 +1127,33 @@ TEST_CASE("a client's share of the Searchers: beyond max_searches_per_client it 
   CHECK(shared[0] > 0);
   CHECK(shared[1] > 0);
   CHECK(shared[2] == 0);
+}
+
+TEST_CASE("a client's overlapping requests within its line wait their turn instead of 429") {
+  // A page searches as the user types and asks for suggestions meanwhile: with the share at 1 (two
+  // threads), three requests at once from one address got 429 before, and the widget showed an error.
+  TempDir dir;
+  const std::string index_dir = (dir.path / "index").string();
+  publish(index_dir, sample_records(), false);
+  auto config = config_for(index_dir);
+  config.threads = 2;
+  config.max_searches_per_client = 1;
+  config.admission_wait_ms = 10000;
+  TestServer server(config);
+  std::atomic<int> ok{0}, other{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 3; ++t) {  // 1 using the share + 2 waiting: within the line
+    clients.emplace_back([&, t] {
+      auto c = server.client();
+      for (int i = 0; i < 12; ++i) {
+        auto r = c.Get(t == 0 ? "/v1/suggest?q=ras" : "/v1/search?q=rasism&facets=fund");
+        (r && r->status == 200 ? ok : other)++;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  CHECK(ok == 36);
+  CHECK(other == 0);
 }
 
 TEST_CASE("an exempt client (through a trusted proxy) is not held to the per-client search share") {

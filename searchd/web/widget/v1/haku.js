@@ -77,6 +77,7 @@
     bmin: function (v) { return ["budget_min", v]; }, bmax: function (v) { return ["budget_max", v]; } };
   var FACET_VALUES_SHOWN = 6;
   var DEBOUNCE_MS = 250;
+  var RETRY_MS = 1000;  // what the server's Retry-After asks of a busy client
 
   var CSS = [
     ":host{all:initial;display:block;contain:layout;container-type:inline-size;",
@@ -261,12 +262,15 @@
 
   // ---- HTTP ----
 
-  Widget.prototype.get = function (path, params) {
+  // A busy server (429 or 503, with Retry-After: 1) is asked once more after a second.
+  Widget.prototype.get = function (path, params, again) {
     var qs = params.map(function (p) { return encodeURIComponent(p[0]) + "=" + encodeURIComponent(p[1]); }).join("&");
     var headers = { Accept: "application/json" };
     if (this.key) headers.Authorization = "Bearer " + this.key;
-    var t = this.t;
+    var self = this, t = this.t;
     return fetch(this.endpoint + path + (qs ? "?" + qs : ""), { headers: headers, credentials: "omit" }).then(function (r) {
+      if ((r.status === 429 || r.status === 503) && !again)
+        return new Promise(function (ok) { setTimeout(ok, RETRY_MS); }).then(function () { return self.get(path, params, true); });
       return r.json().catch(function () { return {}; }).then(function (body) {
         if (!r.ok) throw new Error(body && body.error && body.error.message ? body.error.message : t.error + " (HTTP " + r.status + ")");
         return body;

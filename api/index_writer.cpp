@@ -6,6 +6,7 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -505,36 +506,61 @@ struct IndexWriter::Impl {
   // its g-th record becomes docid g of its shard (generations::sharded_docid), so the shards searched
   // as one keep one database's order. The spelling table, synonyms and metadata go to shard 0, where
   // Xapian reads them when the shards are searched as one.
+  // Copying a record reads its positions term by term, a B-tree look-up each, so the copy is bound by
+  // those reads: each output shard is written by its own thread (as many at once as build threads),
+  // with its own handle on `from`, from the list of its docids taken off the id terms in one pass.
   Status split_into_shards(const std::string& from, unsigned n) {
+    std::vector<std::vector<Xapian::docid>> docids(n);
     try {
       Xapian::Database src(from);
-      std::vector<std::unique_ptr<Xapian::WritableDatabase>> out;
-      for (unsigned k = 0; k < n; ++k)
-        out.push_back(std::make_unique<Xapian::WritableDatabase>(
-            (fs::path(gen_dir()) / ("shard-" + std::to_string(k))).string(),
-            Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC));
       const std::string prefix(schema::kId);
-      for (auto p = src.postlist_begin(""); p != src.postlist_end(""); ++p) {
-        Xapian::Document doc = src.get_document(*p);
-        auto t = doc.termlist_begin();
-        t.skip_to(prefix);
-        if (t == doc.termlist_end() || (*t).rfind(prefix, 0) != 0)
-          return Status::error(StatusCode::internal, "record at docid " + std::to_string(*p) + " has no id term");
-        out[generations::shard_of(std::string_view(*t).substr(prefix.size()), n)]->replace_document(*p, doc);
+      for (auto t = src.allterms_begin(prefix); t != src.allterms_end(prefix); ++t) {
+        const unsigned k = generations::shard_of(std::string_view(*t).substr(prefix.size()), n);
+        for (auto p = src.postlist_begin(*t); p != src.postlist_end(*t); ++p) docids[k].push_back(*p);
       }
-      Xapian::WritableDatabase& first = *out[0];
-      for (auto w = src.spellings_begin(); w != src.spellings_end(); ++w) first.add_spelling(*w, w.get_termfreq());
-      for (auto k = src.synonym_keys_begin(); k != src.synonym_keys_end(); ++k)
-        for (auto v = src.synonyms_begin(*k); v != src.synonyms_end(*k); ++v) first.add_synonym(*k, *v);
-      for (auto k = src.metadata_keys_begin(); k != src.metadata_keys_end(); ++k)
-        first.set_metadata(*k, src.get_metadata(*k));
-      for (auto& db : out) {
-        db->commit();
-        db->close();
+      uint64_t with_id = 0;
+      for (auto& d : docids) {
+        std::sort(d.begin(), d.end());
+        with_id += d.size();
       }
+      if (with_id != src.get_doccount())
+        return Status::error(StatusCode::internal, "the merged index holds " + std::to_string(src.get_doccount()) +
+                                                       " records but " + std::to_string(with_id) + " id terms");
     } catch (const Xapian::Error& e) {
       return Status::error(StatusCode::io_error, "cannot partition the index into shards: " + e.get_description());
     }
+    std::vector<Status> results(n, Status::ok());
+    auto write_shard = [&](unsigned k) {
+      try {
+        Xapian::Database src(from);
+        Xapian::WritableDatabase out((fs::path(gen_dir()) / ("shard-" + std::to_string(k))).string(),
+                                     Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
+        for (Xapian::docid did : docids[k]) out.replace_document(did, src.get_document(did));
+        if (k == 0) {
+          for (auto w = src.spellings_begin(); w != src.spellings_end(); ++w) out.add_spelling(*w, w.get_termfreq());
+          for (auto t = src.synonym_keys_begin(); t != src.synonym_keys_end(); ++t)
+            for (auto v = src.synonyms_begin(*t); v != src.synonyms_end(*t); ++v) out.add_synonym(*t, *v);
+          for (auto t = src.metadata_keys_begin(); t != src.metadata_keys_end(); ++t)
+            out.set_metadata(*t, src.get_metadata(*t));
+        }
+        out.commit();
+        out.close();
+      } catch (const Xapian::Error& e) {
+        results[k] = Status::error(StatusCode::io_error, "cannot write shard-" + std::to_string(k) + ": " + e.get_description());
+      } catch (const std::bad_alloc&) {
+        results[k] = Status::error(StatusCode::io_error, "cannot write shard-" + std::to_string(k) + ": out of memory");
+      }
+    };
+    const unsigned workers = std::min(n, build_threads(options.threads));
+    std::atomic<unsigned> next{0};
+    std::vector<std::thread> pool;
+    for (unsigned w = 0; w < workers; ++w)
+      pool.emplace_back([&] {
+        for (unsigned k; (k = next.fetch_add(1)) < n;) write_shard(k);
+      });
+    for (auto& t : pool) t.join();
+    for (auto& r : results)
+      if (!r) return r;
     return Status::ok();
   }
 

@@ -63,8 +63,9 @@ bool SnippetTerms::matches(Analyzer& analyzer, const Word& w, const std::vector<
 }
 
 namespace {
-// The record's terms, read once and sorted: a query tests each of its terms against
-// them, and over a remote shard each termlist_begin() is a round trip carrying the whole list.
+// The record's terms, read once: a query tests each of its terms against them, and over a remote
+// shard each termlist_begin() is a round trip carrying the whole list. Xapian gives a termlist in
+// byte order, the order binary_search compares in.
 using RecordTerms = std::vector<std::string>;
 
 bool holds(const RecordTerms& terms, const std::string& term) {
@@ -120,7 +121,6 @@ bool collect(const Xapian::Query& q, const RecordTerms& doc, bool whole, std::se
 std::set<std::string> matched_terms(const Xapian::Query& query, const Xapian::Document& doc) {
   RecordTerms terms;
   for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) terms.push_back(*t);
-  std::sort(terms.begin(), terms.end());  // byte order, as binary_search compares
   std::set<std::string> out;
   collect(query, terms, false, &out);
   return out;

@@ -183,9 +183,10 @@ Xapian::Database Generation::open_database(const std::vector<std::string>& missi
   return db;
 }
 
-std::vector<Xapian::Database> Generation::open_shards() const {
+std::vector<Xapian::Database> Generation::open_local_shards() const {
   std::vector<Xapian::Database> out;
-  for (const auto& s : config_.shards) out.push_back(open_shard(config_, s));
+  for (const auto& s : config_.shards)
+    if (!s.remote()) out.push_back(open_shard(config_, s));
   return out;
 }
 
@@ -193,11 +194,7 @@ uint64_t Generation::revision_of(std::vector<Xapian::Database>& shards) {
   uint64_t sum = 0;
   for (auto& db : shards) {
     db.reopen();
-    try {
-      sum += db.get_revision();
-    } catch (const Xapian::UnimplementedError&) {
-      // A remote shard: xapian-tcpsrv keeps no revision to compare; its server reopens it itself.
-    }
+    sum += db.get_revision();
   }
   return sum;
 }
@@ -246,7 +243,7 @@ Result<std::shared_ptr<const Generation>> Generation::open(const std::string& in
                                          [](const ShardSpec& s) { return s.remote(); });
   try {
     Xapian::Database db = g->open_database();
-    std::vector<Xapian::Database> shards = g->open_shards();
+    std::vector<Xapian::Database> shards = g->open_local_shards();
     g->revision_ = revision_of(shards);
     g->documents_ = db.get_doccount();
     g->features_ = split(db.get_metadata(std::string(schema::kMetaFeatures)), ',');

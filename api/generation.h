@@ -104,10 +104,11 @@ class Generation : public std::enable_shared_from_this<Generation> {
   // A new database handle over every shard, the `missing` ones stood in for by empty databases (so
   // the others keep their docids). Throws Xapian::Error (NetworkError: a remote shard is down or slow).
   Xapian::Database open_database(const std::vector<std::string>& missing = {}) const;
-  // Each shard opened alone, and their revision: the sum of the shards' (it changes when any of them
-  // changes; remote shards count 0: the remote protocol has no revisions); revision_of reopens them
-  // first. Throw Xapian::Error.
-  std::vector<Xapian::Database> open_shards() const;
+  // Each local shard opened alone, and their revision: the sum of the shards' (it changes when any of
+  // them changes); revision_of reopens them first. Remote shards are left out: the remote protocol has
+  // no revisions, and reopening one is a round trip (up to its timeout when the shard is slow) that
+  // every request would wait for. Throw Xapian::Error.
+  std::vector<Xapian::Database> open_local_shards() const;
   static uint64_t revision_of(std::vector<Xapian::Database>& shards);
   // The shards that do not answer now, each tried alone within the configured timeouts.
   std::vector<std::string> unreachable_shards() const;

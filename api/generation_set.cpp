@@ -120,7 +120,7 @@ struct GenerationSet::Impl {
   mutable std::mutex mu;  // guards everything below it
   std::shared_ptr<const Generation> current;
   bool current_failed = false;
-  std::optional<std::vector<Xapian::Database>> watch;  // `current`'s shards, to notice an update made in place
+  std::optional<std::vector<Xapian::Database>> watch;  // `current`'s local shards, to notice an update made in place
   struct Held {
     std::shared_ptr<const Generation> generation;
     Clock::time_point until;
@@ -180,7 +180,7 @@ struct GenerationSet::Impl {
     current_failed = false;
     in_use[current->name()] = current;
     try {
-      watch.emplace(current->open_shards());
+      watch.emplace(current->open_local_shards());
     } catch (const Xapian::Error&) {
       watch.reset();
     }

@@ -25,6 +25,8 @@ TIMEOUT_MS = 1500          # shards.conf timeout_ms of the remote front ends
 CONNECT_TIMEOUT_MS = 500
 # A dead shard costs the failed request and one probe of each shard, each bounded by the timeouts.
 FAILURE_BOUND_S = 2 * (TIMEOUT_MS + CONNECT_TIMEOUT_MS) / 1000 + 1.0
+# A stopped shard (connections open, no answer) costs the search's wait and the probe's, no third one.
+STOPPED_BOUND_S = 2 * TIMEOUT_MS / 1000 + 1.0
 
 passed = 0
 failed = 0
@@ -282,6 +284,17 @@ def main():
         status, _, _ = remote503.get("/v1/search?per_page=1")
         check("the second remote front end answers", status == 200)
         shard0 = int(manifest.split("shards=shard-0:")[1].split(",")[0])
+
+        # One shard server stops answering (SIGSTOP: its connections stay open, nothing comes back). The
+        # search waits for it once, the probe of each shard once more; checking whether the generation
+        # changed must not wait for it a third time (remote shards have no revision to watch).
+        os.killpg(servers[1].pid, signal.SIGSTOP)
+        try:
+            status, r, took = remote.get(f"/v1/search?q={q(words[1])}&mode=keyword", timeout=30)
+        finally:
+            os.killpg(servers[1].pid, signal.SIGCONT)
+        check(f"a stopped shard: partial answer in {took:.2f} s, within {STOPPED_BOUND_S:.1f} s",
+              status == 200 and r.get("partial") is True and took <= STOPPED_BOUND_S, f"{status} {took:.2f} s {str(r)[:200]}")
 
         # One shard server dies.
         os.killpg(servers[1].pid, signal.SIGKILL)  # the server and the children serving connections

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <string>
 #include <vector>
@@ -159,6 +160,26 @@ struct Indexes {
   std::vector<std::string> report;
 };
 
+bool same_file(const std::string& a, const std::string& b) {
+  std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
+  if (!fa || !fb) return false;
+  return std::equal(std::istreambuf_iterator<char>(fa), std::istreambuf_iterator<char>(),
+                    std::istreambuf_iterator<char>(fb), std::istreambuf_iterator<char>());
+}
+
+// The translation table is read at query time only, from the generation's copy: a kept index gets
+// this build's table, so a change to the table is measured without indexing again.
+haku::Status refresh_translations(const std::string& haku_dir, std::vector<std::string>* report) {
+  const std::string ours = HAKU_DEFAULT_TRANSLATIONS;
+  const std::string kept = (fs::path(haku_dir) / "current" / "translations.bin").string();
+  std::error_code ec;
+  if (!fs::exists(ours, ec) || same_file(ours, kept)) return haku::Status::ok();
+  fs::copy_file(ours, kept, fs::copy_options::overwrite_existing, ec);
+  if (ec) return haku::Status::error(haku::StatusCode::io_error, "cannot copy " + ours + " to " + kept + ": " + ec.message());
+  report->push_back("translation table: this build's (" + ours + "), copied into the kept index");
+  return haku::Status::ok();
+}
+
 // Builds both indexes of a set under `root`, or reuses those a previous run left for the same key.
 haku::Result<Indexes> prepare(const EvalSet& set, const std::string& root, bool rebuild) {
   Hash key;
@@ -175,6 +196,7 @@ haku::Result<Indexes> prepare(const EvalSet& set, const std::string& root, bool 
     std::ifstream in(done);
     in >> ix.records >> ix.build_seconds;
     ix.reused = true;
+    if (auto r = refresh_translations(ix.haku_dir, &ix.report); !r) return r;
     return ix;
   }
   std::error_code ec;

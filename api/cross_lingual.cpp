@@ -287,6 +287,30 @@ const CrossLingual::Unit* CrossLingual::unit_of(const std::string& word) {
   return nullptr;
 }
 
+std::vector<Xapian::Query> CrossLingual::phrase_translations(const std::vector<std::string>& words,
+                                                             std::vector<ExplainTerm>& explain) {
+  std::vector<Xapian::Query> alts;
+  for (Unit& u : units_) {
+    if (u.words != words || u.seen != 0) continue;
+    u.seen = ~0u;
+    std::string shown;
+    for (const std::string& w : words) shown += (shown.empty() ? "" : " ") + w;
+    size_t rank[3] = {};
+    for (const TranslatedTerm& t : u.translations) {
+      size_t& n = rank[static_cast<int>(t.to)];
+      if (n == kMaxTranslationsPerLang || alts.size() == kMaxTranslations) continue;
+      Xapian::Query q = translation_query(t);
+      if (q.empty()) continue;
+      const double w = t.place ? kWeightPlaceName : kWeightTranslation * kRankDecay[std::min(n, std::size(kRankDecay) - 1)];
+      ++n;
+      alts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, q, w);
+      explain.push_back({shown, std::string(lang_code(t.to)), "translation", t.text});
+    }
+    break;
+  }
+  return alts;
+}
+
 std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, const std::vector<Lang>& langs,
                                                    std::vector<ExplainTerm>& explain) {
   std::vector<Xapian::Query> alts;

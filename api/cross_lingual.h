@@ -38,6 +38,13 @@ class CrossLingual {
   std::vector<Xapian::Query> translate(const std::string& word, const std::vector<Lang>& langs,
                                        std::vector<ExplainTerm>& explain);
 
+  // The translations of a phrase whose words are exactly a multi-word term found by find_units(): a
+  // name written with hyphens (Itä-Uusimaa, Päijät-Häme), which the query parser reads as a phrase,
+  // or a quoted term. Weighted and bounded as translate()'s; empty when the words are no such term.
+  // The caller puts them in one group with the phrase.
+  std::vector<Xapian::Query> phrase_translations(const std::vector<std::string>& words,
+                                                 std::vector<ExplainTerm>& explain);
+
   // A translation as a query in its own language: the word's forms, or a phrase of several words.
   Xapian::Query translation_query(const TranslatedTerm& t);
 

@@ -134,6 +134,24 @@ Xapian::Query QueryBuilder::rebuild(const Xapian::Query& q, bool positional, Bui
     default:
       break;
   }
+  if (type == Xapian::Query::OP_PHRASE && !positional && cross_) {
+    // A hyphenated name (Itä-Uusimaa) or a quoted term that the table translates as a whole: the
+    // phrase and its translations form one group, as a word and its translations do.
+    std::vector<std::string> words;
+    for (size_t i = 0; i < q.get_num_subqueries(); ++i) {
+      const Xapian::Query& sub = q.get_subquery(i);
+      if (sub.get_type() != Xapian::Query::LEAF_TERM || sub.get_terms_begin() == sub.get_terms_end()) {
+        words.clear();
+        break;
+      }
+      words.push_back(normalize(*sub.get_terms_begin()));
+    }
+    std::vector<Xapian::Query> translations = cross_->phrase_translations(words, out.explain);
+    if (!translations.empty()) {
+      translations.insert(translations.begin(), rebuild(q, true, out, false));
+      return Xapian::Query(Xapian::Query::OP_SYNONYM, translations.begin(), translations.end());
+    }
+  }
   const bool pos = positional || type == Xapian::Query::OP_PHRASE || type == Xapian::Query::OP_NEAR;
   std::vector<Xapian::Query> subs;
   for (size_t i = 0; i < q.get_num_subqueries(); ++i) {

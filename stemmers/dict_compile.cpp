@@ -9,7 +9,8 @@
 // Keys are single words or multi-word terms of up to kMaxKeyWords words (university of applied
 // sciences), which the query side matches over consecutive query words. Per (source key, target
 // language) the table keeps at most kMaxPerTarget translations:
-//   1. place names (the other official name),
+//   1. place names (the other official name; the names of a place's parts, Itä-Häme / Östra
+//      Tavastland, composed from it),
 //   2. Kohesio's multi-word terms (the Commission's own translations of fund and policy terms),
 //   3. the statute-book lexicon's translations (fi <-> sv), best aligned first,
 //   4. the dictionary's translations, those the opposite dictionary confirms first, then the rest
@@ -223,6 +224,37 @@ bool read_places(const std::string& path, std::vector<PlaceName>* out) {
   return true;
 }
 
+// The names of a part of a place, composed as each language composes them: Itä-Häme / Östra
+// Tavastland / East Tavastia, Pohjois-Espoo / Norra Esbo, Länsi-Suomi / Västra Finland. For places
+// whose Finnish and Swedish names are single words; a composed name the list gives itself (Keski-Suomi
+// / Mellersta Finland) keeps the list's form.
+void add_compass_names(std::vector<PlaceName>* places) {
+  struct Prefix {
+    const char* fi;
+    const char* sv;
+    const char* en;
+  };
+  static const Prefix kPrefixes[] = {{"pohjois", "norra", "north"}, {"etelä", "södra", "south"},
+                                     {"itä", "östra", "east"},      {"länsi", "västra", "west"},
+                                     {"keski", "mellersta", "central"}};
+  std::unordered_map<std::string, bool> listed;
+  for (const auto& p : *places) listed[p.name[idx(Lang::fi)]] = true;
+  const size_t n = places->size();
+  for (size_t i = 0; i < n; ++i) {
+    const PlaceName base = (*places)[i];
+    if (!single_word(base.name[idx(Lang::fi)]) || !single_word(base.name[idx(Lang::sv)])) continue;
+    for (const Prefix& pre : kPrefixes) {
+      PlaceName p;
+      p.name[idx(Lang::fi)] = std::string(pre.fi) + " " + base.name[idx(Lang::fi)];
+      p.name[idx(Lang::sv)] = std::string(pre.sv) + " " + base.name[idx(Lang::sv)];
+      p.name[idx(Lang::en)] = std::string(pre.en) + " " + base.name[idx(Lang::en)];
+      if (listed[p.name[idx(Lang::fi)]]) continue;
+      listed[p.name[idx(Lang::fi)]] = true;
+      places->push_back(std::move(p));
+    }
+  }
+}
+
 std::vector<std::string> tab_columns(const std::string& line) {
   std::vector<std::string> cols;
   size_t start = 0;
@@ -357,6 +389,7 @@ int main(int argc, char** argv) {
     std::cerr << "haku-dict-compile: cannot read " << places_path << "\n";
     return 1;
   }
+  add_compass_names(&places);
 
   // Every source key of every language.
   std::map<std::pair<int, std::string>, std::vector<TranslatedTerm>> table;

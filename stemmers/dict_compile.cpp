@@ -19,7 +19,8 @@
 //      word (inverse entries), best-placed first,
 //   6. when there is still nothing: a pivot through the third language (sv -> fi -> en), or else the
 //      translations of a synonym that the third language's dictionary lists beside the word,
-//   7. Kohesio's single-word terms, many of them interface words (back, close), where room is left.
+//   7. English -> Swedish through Finnish, the statute-book lexicon the last leg, where room is left,
+//   8. Kohesio's single-word terms, many of them interface words (back, close), where room is left.
 // A missing dictionary is a warning, never an error: the table then holds what is available.
 #include <algorithm>
 #include <cctype>
@@ -469,6 +470,38 @@ int main(int argc, char** argv) {
       }
     }
 
+  // English -> Swedish through Finnish, with the statute-book lexicon as the last leg: FreeDict's
+  // en->sv dictionary is small (5,485 entries: network -> nät only), en<->fi is large, and the
+  // lexicon's pairs are aligned from parallel text (verkosto -> nätverk, työlupa -> arbetstillstånd).
+  // A Finnish word is a pivot only where both en<->fi dictionaries agree on it (verkosto -> network
+  // and back), and it gives its best-aligned translation; after the dictionaries', where room is left.
+  // Not Swedish -> English: there the last leg would be a dictionary's fi -> en list, senses unranked
+  // (on the sample's Swedish queries it cost nDCG@10 .926 -> .919).
+  size_t lexicon_pivoted = 0;
+  auto add_pivoted = [&](Lang from, const std::string& key, Lang to, const std::string& text) {
+    auto& terms = table[{idx(from), key}];
+    const size_t kept = std::count_if(terms.begin(), terms.end(), [&](const TranslatedTerm& x) { return x.to == to; });
+    const bool dup = std::find_if(terms.begin(), terms.end(), [&](const TranslatedTerm& x) {
+                       return x.to == to && x.text == text;
+                     }) != terms.end();
+    if (kept < kMaxPerTarget && !dup && text != key) terms.push_back({to, text, !single_word(text), false}), ++lexicon_pivoted;
+  };
+  auto best_aligned = [&](Lang from, const std::string& word, Lang to) -> const TranslatedTerm* {
+    auto it = lexicon_extra.find({idx(from), word});
+    if (it == lexicon_extra.end()) return nullptr;
+    for (const TranslatedTerm& t : it->second)
+      if (t.to == to) return &t;
+    return nullptr;
+  };
+  for (const std::string& key : keys[idx(Lang::en)]) {
+    size_t confirmed = 0;
+    const std::vector<std::string> fi = ranked(d, inverse, Lang::en, Lang::fi, key, &confirmed);
+    for (size_t i = 0, used = 0; i < confirmed && used < kMaxPivot; ++i) {
+      if (!single_word(fi[i])) continue;
+      ++used;
+      if (const TranslatedTerm* t = best_aligned(Lang::fi, fi[i], Lang::sv)) add_pivoted(Lang::en, key, Lang::sv, t->text);
+    }
+  }
   add_derived(terms_words);
 
   std::vector<TranslationEntry> entries;
@@ -509,7 +542,8 @@ int main(int argc, char** argv) {
   std::cerr << "haku-dict-compile: " << out_path << ": " << n << " entries (fi " << per_lang[0] << ", sv "
             << per_lang[1] << ", en " << per_lang[2] << "), " << dictionary_terms << " dictionary translations ("
             << pivoted << " via a pivot language), " << place_terms << " place names, " << derived_terms
-            << " from " << term_rows << " Kohesio terms and " << lexicon_rows << " statute-book pairs, " << bytes.size()
+            << " from " << term_rows << " Kohesio terms and " << lexicon_rows << " statute-book pairs, "
+            << lexicon_pivoted << " en->sv through the lexicon, " << bytes.size()
             << " bytes\n";
   return 0;
 }

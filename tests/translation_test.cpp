@@ -337,6 +337,10 @@ TEST_CASE("derived tables: the statute-book lexicon and Kohesio's terms are comp
   const TranslationTable& t = compiled_table();
   // Learned from the statutes of 2005-2015 (stemmers/data/finlex_fi_sv.tsv).
   CHECK(has(t.lookup(Lang::fi, "oleskelulupa"), Lang::sv, "uppehållstillstånd"));
+  // English -> Swedish through Finnish, the lexicon the last leg. Regression: FreeDict's small en->sv
+  // dictionary gave network -> nät only, and work permit had no Swedish at all.
+  CHECK(has(t.lookup(Lang::en, "network"), Lang::sv, "nätverk"));
+  CHECK(has(t.lookup(Lang::en, "work permit"), Lang::sv, "arbetstillstånd"));
   CHECK(has(t.lookup(Lang::sv, "uppehållstillstånd"), Lang::fi, "oleskelulupa"));
   CHECK(has(t.lookup(Lang::fi, "alkuperämaa"), Lang::sv, "ursprungsland"));
   CHECK(has(t.lookup(Lang::sv, "livsmedel"), Lang::fi, "elintarvike"));

@@ -14,6 +14,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -1093,94 +1094,79 @@ TEST_CASE("regression: admission is bounded: busy Searchers give 503 with Retry-
   CHECK(retry_after == overloaded);
 }
 
-TEST_CASE("a client's share of the Searchers: beyond its share and its line of waiting requests it gets 429") {
+// The per-client share cases: the sample published, two threads, a search share of one per client.
+struct ShareOfOne {
   TempDir dir;
-  const std::string index_dir = (dir.path / "index").string();
-  publish(index_dir, sample_records(), false);
-  auto config = config_for(index_dir);
-  config.threads = 2;
-  config.max_searches_per_client = 1;
-  config.admission_wait_ms = 5000;
-  TestServer server(config);
-  auto hammer = [&](const httplib::Headers& headers) {
-    std::atomic<int> ok{0}, refused{0}, other{0};
-    std::vector<std::thread> clients;
-    for (int t = 0; t < 8; ++t) {
-      clients.emplace_back([&] {
-        auto c = server.client();
-        for (int i = 0; i < 15; ++i) {
-          auto r = c.Get("/v1/search?q=rasism&facets=fund", headers);
-          if (r && r->status == 200) {
-            ++ok;
-          } else if (r && r->status == 429 && json::parse(r->body)["error"]["code"] == "too_many_requests") {
-            ++refused;
-          } else {
-            ++other;
-          }
+  haku::ServerConfig config;
+  explicit ShareOfOne(int admission_wait_ms) {
+    const std::string index_dir = (dir.path / "index").string();
+    publish(index_dir, sample_records(), false);
+    config = config_for(index_dir);
+    config.threads = 2;
+    config.max_searches_per_client = 1;
+    config.admission_wait_ms = admission_wait_ms;
+  }
+};
+
+struct Outcomes {
+  int ok = 0, refused = 0, other = 0;  // 200; 429 too_many_requests; anything else
+};
+
+// `clients` connections at once, the t-th sending `each` GETs of path(t) with `headers`.
+Outcomes concurrent_gets(TestServer& server, int clients, int each, const std::function<std::string(int)>& path,
+                         const httplib::Headers& headers = {}) {
+  std::atomic<int> ok{0}, refused{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      auto c = server.client();
+      for (int i = 0; i < each; ++i) {
+        auto r = c.Get(path(t), headers);
+        if (r && r->status == 200) {
+          ++ok;
+        } else if (r && r->status == 429 && json::parse(r->body)["error"]["code"] == "too_many_requests") {
+          ++refused;
+        } else {
+          ++other;
         }
-      });
-    }
-    for (auto& t : clients) t.join();
-    return std::array<int, 3>{ok.load(), refused.load(), other.load()};
-  };
-  const auto shared = hammer({});
-  CHECK(shared[0] > 0);
-  CHECK(shared[1] > 0);
-  CHECK(shared[2] == 0);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return {ok.load(), refused.load(), other.load()};
+}
+
+TEST_CASE("a client's share of the Searchers: beyond its share and its line of waiting requests it gets 429") {
+  ShareOfOne s(5000);
+  TestServer server(s.config);
+  const Outcomes o = concurrent_gets(server, 8, 15, [](int) { return "/v1/search?q=rasism&facets=fund"; });
+  CHECK(o.ok > 0);
+  CHECK(o.refused > 0);
+  CHECK(o.other == 0);
 }
 
 TEST_CASE("a client's overlapping requests within its line wait their turn instead of 429") {
   // A page searches as the user types and asks for suggestions meanwhile: with the share at 1 (two
   // threads), three requests at once from one address got 429 before, and the widget showed an error.
-  TempDir dir;
-  const std::string index_dir = (dir.path / "index").string();
-  publish(index_dir, sample_records(), false);
-  auto config = config_for(index_dir);
-  config.threads = 2;
-  config.max_searches_per_client = 1;
-  config.admission_wait_ms = 10000;
-  TestServer server(config);
-  std::atomic<int> ok{0}, other{0};
-  std::vector<std::thread> clients;
-  for (int t = 0; t < 3; ++t) {  // 1 using the share + 2 waiting: within the line
-    clients.emplace_back([&, t] {
-      auto c = server.client();
-      for (int i = 0; i < 12; ++i) {
-        auto r = c.Get(t == 0 ? "/v1/suggest?q=ras" : "/v1/search?q=rasism&facets=fund");
-        (r && r->status == 200 ? ok : other)++;
-      }
-    });
-  }
-  for (auto& t : clients) t.join();
-  CHECK(ok == 36);
-  CHECK(other == 0);
+  ShareOfOne s(10000);
+  TestServer server(s.config);
+  // 1 using the share + 2 waiting: within the line.
+  const Outcomes o = concurrent_gets(server, 3, 12, [](int t) {
+    return t == 0 ? "/v1/suggest?q=ras" : "/v1/search?q=rasism&facets=fund";
+  });
+  CHECK(o.ok == 36);
+  CHECK(o.refused + o.other == 0);
 }
 
 TEST_CASE("an exempt client (through a trusted proxy) is not held to the per-client search share") {
-  TempDir dir;
-  const std::string index_dir = (dir.path / "index").string();
-  publish(index_dir, sample_records(), false);
-  auto config = config_for(index_dir);
-  config.threads = 2;
-  config.max_searches_per_client = 1;
-  config.admission_wait_ms = 10000;
-  config.trusted_proxies = "127.0.0.1";
-  config.exempt_clients = "192.0.2.0/24";
-  TestServer server(config);
-  std::atomic<int> ok{0}, other{0};
-  std::vector<std::thread> clients;
-  for (int t = 0; t < 6; ++t) {
-    clients.emplace_back([&] {
-      auto c = server.client();
-      for (int i = 0; i < 10; ++i) {
-        auto r = c.Get("/v1/search?q=rasism&facets=fund", {{"X-Forwarded-For", "192.0.2.10"}});
-        (r && r->status == 200 ? ok : other)++;
-      }
-    });
-  }
-  for (auto& t : clients) t.join();
-  CHECK(ok == 60);
-  CHECK(other == 0);
+  ShareOfOne s(10000);
+  s.config.trusted_proxies = "127.0.0.1";
+  s.config.exempt_clients = "192.0.2.0/24";
+  TestServer server(s.config);
+  const Outcomes o = concurrent_gets(server, 6, 10, [](int) { return "/v1/search?q=rasism&facets=fund"; },
+                                     {{"X-Forwarded-For", "192.0.2.10"}});
+  CHECK(o.ok == 60);
+  CHECK(o.refused + o.other == 0);
 }
 
 TEST_CASE("rate limit: a flood from one client is 429 with Retry-After; others and health are served") {

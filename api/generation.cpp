@@ -242,7 +242,21 @@ Result<std::shared_ptr<const Generation>> Generation::open(const std::string& in
   g->all_local_ = std::none_of(g->config_.shards.begin(), g->config_.shards.end(),
                                          [](const ShardSpec& s) { return s.remote(); });
   try {
-    Xapian::Database db = g->open_database();
+    Xapian::Database db;
+    try {
+      db = g->open_database();
+    } catch (const Xapian::NetworkError&) {
+      // With on_failure partial a generation loads while some of its remote shards are down (a shard
+      // server restarting, searchd started first): its searches answer partial, naming them, until
+      // they answer again. Not without the first shard, which holds the generation's metadata.
+      if (!g->config_.partial_on_failure) throw;
+      g->missing_at_load_ = g->unreachable_shards();
+      const auto& all = g->config_.shards;
+      if (g->missing_at_load_.empty() || g->missing_at_load_.size() == all.size() ||
+          std::find(g->missing_at_load_.begin(), g->missing_at_load_.end(), all.front().name) != g->missing_at_load_.end())
+        throw;
+      db = g->open_database(g->missing_at_load_);
+    }
     std::vector<Xapian::Database> shards = g->open_local_shards();
     g->revision_ = revision_of(shards);
     g->documents_ = db.get_doccount();
@@ -252,7 +266,8 @@ Result<std::shared_ptr<const Generation>> Generation::open(const std::string& in
       cursor_key_from_hex(new_cursor_secret(), &g->cursor_key_);
     probe(db);
     if (g->all_local_) g->facet_columns_ = FacetColumns::read(db, facet_slots());
-    g->free_handles_.push_back(std::make_unique<Xapian::Database>(db));  // the first handle to lend
+    if (g->missing_at_load_.empty())
+      g->free_handles_.push_back(std::make_unique<Xapian::Database>(db));  // the first handle to lend
   } catch (const Xapian::NetworkError& e) {
     return Status::error(StatusCode::unavailable, "cannot open index generation " + name + ": " + e.get_description());
   } catch (const Xapian::Error& e) {

@@ -129,7 +129,11 @@ class Generation : public std::enable_shared_from_this<Generation> {
   // The facet columns of this revision (every facet slot, read when the generation was opened).
   const FacetColumns& facet_columns() const { return facet_columns_; }
 
+  // The documents of the shards that answered when the generation was loaded.
   uint64_t documents() const { return documents_; }
+  // The shards that did not answer when the generation was loaded (on_failure partial only; loading
+  // fails otherwise): its searches try them again each time and answer partial while they are down.
+  const std::vector<std::string>& missing_at_load() const { return missing_at_load_; }
   uint64_t size_bytes() const { return size_bytes_; }
   const std::vector<std::string>& features() const { return features_; }
   const std::vector<std::string>& notes() const { return notes_; }
@@ -152,6 +156,7 @@ class Generation : public std::enable_shared_from_this<Generation> {
   std::string semantic_note_;
   FacetColumns facet_columns_;
   uint64_t documents_ = 0;
+  std::vector<std::string> missing_at_load_;
   uint64_t size_bytes_ = 0;
   std::vector<std::string> features_;
   std::vector<std::string> notes_;

@@ -261,7 +261,10 @@ Result<bool> GenerationSet::check(bool force) {
   std::snprintf(figures, sizeof figures, " revision=%llu documents=%llu semantic=%s ms=%.1f",
                 static_cast<unsigned long long>(g->revision()), static_cast<unsigned long long>(g->documents()),
                 g->semantic() ? "yes" : "no", ms);
-  m.log(std::string("event=generation_loaded generation=") + name + figures + (same ? " in_place=true" : ""));
+  std::string missing;
+  for (const auto& shard : g->missing_at_load()) missing += (missing.empty() ? "" : ",") + shard;
+  m.log(std::string(missing.empty() ? "" : "level=warn ") + "event=generation_loaded generation=" + name + figures +
+        (same ? " in_place=true" : "") + (missing.empty() ? "" : " missing_shards=" + log_value(missing)));
   if (!g->semantic_note().empty())
     m.log("level=warn event=semantic_layer_unavailable generation=" + name + " reason=" + log_value(g->semantic_note()));
   return true;

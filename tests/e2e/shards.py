@@ -318,6 +318,15 @@ def main():
         check("/readyz reports the dead shard down and the other up",
               shards == {f"127.0.0.1:{ports[0]}": True, dead: False} and ready["status"] == "degraded"
               and took <= FAILURE_BOUND_S, f"{status} {took:.2f} s {ready}")
+
+        # A front end started while a shard is down (its server restarting, say): with on_failure
+        # partial it loads the generation and answers from the other shards, naming the missing one.
+        late = Searchd(searchd, partial_dir, f"{tmp}/front-late.log")
+        daemons.append(late)
+        status, r, took = late.get("/v1/search?facets=lang&per_page=5", timeout=30)
+        check("a front end started with a shard down answers partial from the others",
+              status == 200 and r.get("partial") is True and r.get("missing_shards") == [dead] and
+              r["total"]["value"] == shard0 and took <= FAILURE_BOUND_S, f"{status} {took:.2f} s {str(r)[:300]}")
     finally:
         for d in daemons:
             d.stop()

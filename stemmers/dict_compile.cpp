@@ -432,16 +432,21 @@ int main(int argc, char** argv) {
   // (back, close, as), only fill in after the dictionaries.
   Extra terms_phrases, terms_words;
   for (auto& [k, list] : terms_extra) (single_word(k.second) ? terms_words : terms_phrases)[k] = std::move(list);
+  // Appends t to a key's translations unless it is there already or its target language is full.
+  auto add_if_room = [](std::vector<TranslatedTerm>& terms, const TranslatedTerm& t) {
+    const size_t kept = std::count_if(terms.begin(), terms.end(), [&](const TranslatedTerm& x) { return x.to == t.to; });
+    const bool dup = std::find_if(terms.begin(), terms.end(), [&](const TranslatedTerm& x) {
+                       return x.to == t.to && x.text == t.text;
+                     }) != terms.end();
+    if (kept >= kMaxPerTarget || dup) return false;
+    terms.push_back(t);
+    return true;
+  };
   auto add_derived = [&](const Extra& extra) {
     for (const auto& [k, list] : extra) {
       auto& terms = table[k];
-      for (const TranslatedTerm& t : list) {
-        const size_t kept = std::count_if(terms.begin(), terms.end(), [&](const TranslatedTerm& x) { return x.to == t.to; });
-        const bool dup = std::find_if(terms.begin(), terms.end(), [&](const TranslatedTerm& x) {
-                           return x.to == t.to && x.text == t.text;
-                         }) != terms.end();
-        if (kept < kMaxPerTarget && !dup) terms.push_back(t), ++derived_terms;
-      }
+      for (const TranslatedTerm& t : list)
+        if (add_if_room(terms, t)) ++derived_terms;
     }
   };
   add_derived(terms_phrases);
@@ -479,12 +484,7 @@ int main(int argc, char** argv) {
   // (on the sample's Swedish queries it cost nDCG@10 .926 -> .919).
   size_t lexicon_pivoted = 0;
   auto add_pivoted = [&](Lang from, const std::string& key, Lang to, const std::string& text) {
-    auto& terms = table[{idx(from), key}];
-    const size_t kept = std::count_if(terms.begin(), terms.end(), [&](const TranslatedTerm& x) { return x.to == to; });
-    const bool dup = std::find_if(terms.begin(), terms.end(), [&](const TranslatedTerm& x) {
-                       return x.to == to && x.text == text;
-                     }) != terms.end();
-    if (kept < kMaxPerTarget && !dup && text != key) terms.push_back({to, text, !single_word(text), false}), ++lexicon_pivoted;
+    if (text != key && add_if_room(table[{idx(from), key}], {to, text, !single_word(text), false})) ++lexicon_pivoted;
   };
   auto best_aligned = [&](Lang from, const std::string& word, Lang to) -> const TranslatedTerm* {
     auto it = lexicon_extra.find({idx(from), word});

@@ -76,7 +76,8 @@ struct WriterOptions {
   // batches into); publish() merges them all.
   unsigned segment_records = 10000;
   // A build partitions its records by the hash of their ids into this many shard databases of one
-  // generation (generations::database_path); updates, deletes and syncs keep the published generation's.
+  // generation (generations::database_path; 0 counts as 1); updates, deletes and syncs keep the published
+  // generation's; compact_index partitions a one-database generation into more than 1.
   unsigned shards = 1;
   PublishGate gate;
   EventSink on_event;  // verified, refused, forced, published, unchanged, pruned; nullptr = silent
@@ -124,7 +125,9 @@ class IndexWriter {
   std::unique_ptr<Impl> impl_;
 };
 
-// Compacts the published generation into a new generation and publishes it.
+// Compacts the published generation into a new generation and publishes it: shard by shard, or, with
+// options.shards > 1 and a one-database generation, partitioned into that many shards as a build with
+// --shards would (a sharded generation keeps its number of shards: another is refused).
 Status compact_index(const WriterOptions& options);
 
 // Fault injection for the crash tests: when the environment variable HAKU_KILL_AT names `point`, the

@@ -25,7 +25,8 @@ Commands:
   verify   --index-dir DIR [--source PATH...] [--queries FILE]
                                               the generation opens, every accepted source record is present,
                                               reference queries find their ids
-  compact  --index-dir DIR                    compact the published generation into a new one
+  compact  --index-dir DIR [--shards N]       compact the published generation into a new one (with
+                                              --shards, a one-database generation in N shards)
 
 Sources (build, sync, update; several of each: files and folders are read first, then commands):
   --source PATH       a file (JSON Lines, a JSON array, CSV; plain or .gz) or a folder of them
@@ -55,7 +56,7 @@ Options:
   --threads N       build threads, each inverting its own shard before the merge (default: one per core)
   --shards N        build: partition the records by the hash of their ids into N shard databases of
                     one generation, searched as one (default 1); update, delete and sync keep the
-                    published generation's shards
+                    published generation's shards; compact: partition a one-database generation into N
   --in-place        update/delete the published generation in place (no gate: nothing to refuse)
   --to GEN          rollback: the generation to republish (default: the previous good one)
   --data-dir DIR    language data (stop lists, translation table); default: the compiled-in folder

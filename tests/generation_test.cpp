@@ -297,15 +297,37 @@ std::map<Xapian::docid, std::string> ids_by_docid(const std::string& path) {
 }
 
 // Every record lies in the shard its id hashes to, at the docid it has in the one-database build.
-void check_partition(const std::string& one_dir, const std::string& two_dir) {
+// Each record of one_dir is in the shard of two_dir its id hashes to, at its one-database docid; the
+// spelling table and the metadata are in the first shard only, as one database's.
+void check_partition(const std::string& one_dir, const std::string& two_dir, unsigned n_shards = 2) {
   const auto one = ids_by_docid(generations::database_path(one_dir, published(one_dir)));
   const std::vector<std::string> shards = generations::shard_paths(two_dir, published(two_dir));
-  REQUIRE(shards.size() == 2);
+  REQUIRE(shards.size() == n_shards);
+  auto spellings = [](const Xapian::Database& db) {
+    std::vector<std::pair<std::string, Xapian::doccount>> out;
+    for (auto w = db.spellings_begin(); w != db.spellings_end(); ++w) out.emplace_back(*w, w.get_termfreq());
+    return out;
+  };
+  auto metadata_keys = [](const Xapian::Database& db) {
+    std::vector<std::string> out;
+    for (auto t = db.metadata_keys_begin(); t != db.metadata_keys_end(); ++t) out.push_back(*t);
+    return out;
+  };
+  const Xapian::Database whole(generations::database_path(one_dir, published(one_dir)));
+  REQUIRE(!spellings(whole).empty());
   size_t n = 0;
-  for (unsigned k = 0; k < 2; ++k) {
+  for (unsigned k = 0; k < n_shards; ++k) {
+    const Xapian::Database shard(shards[k]);
+    if (k == 0) {
+      CHECK(spellings(shard) == spellings(whole));
+      CHECK(metadata_keys(shard) == metadata_keys(whole));
+    } else {
+      CHECK(spellings(shard).empty());
+      CHECK(metadata_keys(shard).empty());
+    }
     for (const auto& [docid, id] : ids_by_docid(shards[k])) {
       ++n;
-      CHECK_MESSAGE(generations::shard_of(id, 2) == k, id);
+      CHECK_MESSAGE(generations::shard_of(id, n_shards) == k, id);
       auto it = one.find(docid);
       REQUIRE_MESSAGE(it != one.end(), id << " at docid " << docid);
       CHECK(it->second == id);
@@ -352,6 +374,37 @@ TEST_CASE("a sharded build, update and delete route records by id hash; searches
   o.shards = 2;
   build_index(two.path, records, o);
   check_partition(one.path, two.path);
+  {
+    // Four shards are written by copying each shard's records rather than by deleting the others'.
+    TempDir four;
+    o.shards = 4;
+    build_index(four.path, records, o);
+    check_partition(one.path, four.path, 4);
+    o.shards = 2;
+  }
+  {
+    // compact --shards 2 on a one-database generation gives the generation a --shards 2 build gives.
+    TempDir later;
+    o.shards = 1;
+    build_index(later.path, records, o);
+    WriterOptions c;
+    c.index_dir = later.path;
+    c.shards = 2;
+    REQUIRE(compact_index(c).is_ok());
+    check_partition(one.path, later.path);
+    auto a = open_searcher(two.path);
+    auto b = open_searcher(later.path);
+    SearchRequest r;
+    r.q = "koulutus";
+    r.facets = {"lang", "fund"};
+    CHECK(answer(*a, r) == answer(*b, r));
+    // A sharded generation keeps its number of shards.
+    c.shards = 3;
+    const Status refused = compact_index(c);
+    CHECK(!refused.is_ok());
+    CHECK(refused.message().find("has 2 shards") != std::string::npos);
+    o.shards = 2;
+  }
   generations::Manifest m;
   REQUIRE(generations::read_manifest(two.path, published(two.path), &m));
   CHECK(m.shards.rfind("shard-0:", 0) == 0);

@@ -274,94 +274,172 @@ std::string percent(double fraction) {
 // Partitions the database `from` into n shard databases DIR/shard-K by the hash of each record's id.
 // A record keeps its docid in its shard (the g-th record of shard k is docid g there:
 // generations::sharded_docid), so the shards searched as one keep one database's order. The spelling
-// table, synonyms and metadata stay in shard 0 only, where Xapian reads them when the shards are
-// searched as one. Each output shard is written by its own thread, at most `threads` at once.
-// Two ways, by cost. Copying a record into a new database decodes and re-encodes its positions,
-// read term by term, a B-tree look-up each; deleting a record drops its positions without decoding
-// them, about 2.7 times faster a record (10,000 generated records into 2 shards: 49.2 s copying,
-// 18.5 s deleting). With 2 or 3 shards, each shard therefore starts as a file copy of `from`, has the
-// other shards' records deleted and is compacted (which keeps the docids and packs the B-trees; it
-// needs room for a copy of `from` per shard written at once); with more shards, where a shard would
-// delete several times the records it keeps, each shard copies its own records.
-Status partition_database(const std::string& from, const std::string& dir, unsigned n, unsigned threads) {
-  std::vector<std::vector<Xapian::docid>> docids(n);
+// table, synonyms and metadata go to shard 0 only, where Xapian reads them when the shards are searched
+// as one.
+// Glass keys positions by term, then docid, so a record's positions lie all over the table. Deleting
+// the other shards' records from copies of `from` was the fastest at 10,000 records, but each delete
+// rewrites a block per term and at 1M records it wrote over 230 GB in 11 minutes without finishing;
+// writing all of a shard into one new database flushes into ever larger B-trees. So the records are
+// taken `batch` docids at a time: their termlists read record by record, their positions term by term
+// through each term's postings, each batch's records of shard k written in docid order into a database
+// of their own, and each shard's batches merged by one compaction that keeps the docids, as a build
+// merges its segments: memory and the writes stay bounded by the batch whatever the database's size.
+// Batches are read and written by `threads` threads, each with its own handle on `from`.
+Status partition_database(const std::string& from, const std::string& dir, unsigned n, unsigned threads,
+                          Xapian::docid batch) {
+  batch = std::max<Xapian::docid>(1, batch);
+  Xapian::docid last = 0;
   try {
-    Xapian::Database src(from);
-    const std::string prefix(schema::kId);
-    for (auto t = src.allterms_begin(prefix); t != src.allterms_end(prefix); ++t) {
-      const unsigned k = generations::shard_of(std::string_view(*t).substr(prefix.size()), n);
-      for (auto p = src.postlist_begin(*t); p != src.postlist_end(*t); ++p) docids[k].push_back(*p);
-    }
-    uint64_t with_id = 0;
-    for (auto& d : docids) {
-      std::sort(d.begin(), d.end());
-      with_id += d.size();
-    }
-    if (with_id != src.get_doccount())
-      return Status::error(StatusCode::internal, "the merged index holds " + std::to_string(src.get_doccount()) +
-                                                     " records but " + std::to_string(with_id) + " id terms");
+    last = Xapian::Database(from).get_lastdocid();
   } catch (const Xapian::Error& e) {
     return Status::error(StatusCode::io_error, "cannot partition the index into shards: " + e.get_description());
   }
-  const bool by_deleting = n <= 3;
-  std::vector<Status> results(n, Status::ok());
-  auto write_shard = [&](unsigned k) {
-    const std::string path = (fs::path(dir) / ("shard-" + std::to_string(k))).string();
-    const std::string part = path + ".part";
+  // Every thread gets a batch even from a small database.
+  batch = std::min<Xapian::docid>(batch, std::max<Xapian::docid>(1, (last + threads - 1) / std::max(1u, threads)));
+  const Xapian::docid batches = last == 0 ? 0 : (last - 1) / batch + 1;
+  auto segment_path = [&](unsigned k, Xapian::docid b) {
+    return (fs::path(dir) / ("shard-" + std::to_string(k) + ".part") / std::to_string(b)).string();
+  };
+  std::error_code ec;
+  for (unsigned k = 0; k < n; ++k) {
+    fs::create_directories(fs::path(dir) / ("shard-" + std::to_string(k) + ".part"), ec);
+    if (ec) return Status::error(StatusCode::io_error, "cannot create a shard folder in " + dir + ": " + ec.message());
+  }
+  std::atomic<uint64_t> seen{0}, with_id{0};
+  std::mutex failed_mu;
+  Status failed = Status::ok();
+  auto fail = [&](Status s) {
+    std::lock_guard<std::mutex> g(failed_mu);
+    if (failed) failed = std::move(s);
+  };
+  // One batch: docids [lo, hi].
+  auto run_batch = [&](Xapian::Database& src, Xapian::docid b) {
+    struct Record {
+      Xapian::docid did = 0;
+      unsigned shard = 0;
+      Xapian::Document doc;  // being assembled
+      std::vector<std::pair<std::string, Xapian::termcount>> terms;  // with their wdf, in term order
+    };
+    const Xapian::docid lo = b * batch + 1, hi = std::min(last, lo + batch - 1);
+    std::vector<Record> records;
+    const std::string id_prefix(schema::kId);
+    Xapian::PostingIterator all = src.postlist_begin("");
+    all.skip_to(lo);
+    for (; all != src.postlist_end("") && *all <= hi; ++all) {
+      Record r;
+      r.did = *all;
+      const Xapian::Document d = src.get_document(r.did);
+      r.doc.set_data(d.get_data());
+      for (auto v = d.values_begin(); v != d.values_end(); ++v) r.doc.add_value(v.get_valueno(), *v);
+      bool id = false;
+      for (auto t = src.termlist_begin(r.did); t != src.termlist_end(r.did); ++t) {
+        r.terms.emplace_back(*t, t.get_wdf());
+        if (!id && (*t).rfind(id_prefix, 0) == 0) {
+          r.shard = generations::shard_of(std::string_view(*t).substr(id_prefix.size()), n);
+          id = true;
+        }
+      }
+      if (id) ++with_id;
+      ++seen;
+      records.push_back(std::move(r));
+    }
+    // Positions term by term: each term's records of the batch in docid order.
+    std::unordered_map<std::string_view, std::vector<uint32_t>> by_term;
+    for (uint32_t i = 0; i < records.size(); ++i)
+      for (const auto& [t, wdf] : records[i].terms) by_term[t].push_back(i);
+    std::vector<std::string_view> order;
+    order.reserve(by_term.size());
+    for (const auto& [t, _] : by_term) order.push_back(t);
+    std::sort(order.begin(), order.end());
+    for (std::string_view t : order) {
+      const std::string term(t);
+      // Through the term's postings: their position reads share one cursor, where each
+      // Database::positionlist_begin() starts its own from the B-tree's root.
+      Xapian::PostingIterator p = src.postlist_begin(term);
+      const Xapian::PostingIterator end = src.postlist_end(term);
+      for (uint32_t i : by_term[t]) {
+        Record& r = records[i];
+        p.skip_to(r.did);
+        if (p == end) break;
+        if (*p != r.did) continue;
+        for (auto q = p.positionlist_begin(); q != p.positionlist_end(); ++q) r.doc.add_posting(term, *q, 0);
+      }
+    }
+    by_term.clear();
+    for (Record& r : records)
+      for (const auto& [t, wdf] : r.terms) r.doc.add_term(t, wdf);  // the wdf as it was (positions add none)
+    for (unsigned k = 0; k < n; ++k) {
+      Xapian::WritableDatabase out(segment_path(k, b), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
+      for (const Record& r : records)
+        if (r.shard == k) out.replace_document(r.did, r.doc);
+      out.commit();
+      out.close();
+    }
+  };
+  std::atomic<Xapian::docid> next{0};
+  auto worker = [&] {
     try {
-      if (by_deleting) {
-        if (Status s = generations::copy_tree(from, part); !s) {
-          results[k] = s;
-          return;
-        }
+      Xapian::Database src(from);
+      for (Xapian::docid b; (b = next.fetch_add(1)) < batches;) {
         {
-          Xapian::WritableDatabase out(part, Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-          for (unsigned j = 0; j < n; ++j)
-            if (j != k)
-              for (Xapian::docid did : docids[j]) out.delete_document(did);
-          if (k > 0) {
-            std::vector<std::pair<std::string, Xapian::termcount>> words;
-            for (auto w = out.spellings_begin(); w != out.spellings_end(); ++w) words.emplace_back(*w, w.get_termfreq());
-            for (const auto& [w, f] : words) out.remove_spelling(w, f);
-            std::vector<std::string> keys;
-            for (auto t = out.synonym_keys_begin(); t != out.synonym_keys_end(); ++t) keys.push_back(*t);
-            for (const auto& t : keys) out.clear_synonyms(t);
-            keys.clear();
-            for (auto t = out.metadata_keys_begin(); t != out.metadata_keys_end(); ++t) keys.push_back(*t);
-            for (const auto& t : keys) out.set_metadata(t, "");
-          }
-          out.commit();
-          out.close();
+          std::lock_guard<std::mutex> g(failed_mu);
+          if (!failed) return;
         }
-        Xapian::Database(part).compact(path, Xapian::DBCOMPACT_NO_RENUMBER);
-        std::error_code ec;
-        fs::remove_all(part, ec);
-      } else {
-        Xapian::Database src(from);
-        Xapian::WritableDatabase out(path, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
-        for (Xapian::docid did : docids[k]) out.replace_document(did, src.get_document(did));
-        if (k == 0) {
+        run_batch(src, b);
+      }
+    } catch (const Xapian::Error& e) {
+      fail(Status::error(StatusCode::io_error, "cannot partition the index into shards: " + e.get_description()));
+    } catch (const std::bad_alloc&) {
+      fail(Status::error(StatusCode::io_error, "cannot partition the index into shards: out of memory"));
+    }
+  };
+  std::vector<std::thread> pool;
+  const unsigned readers = static_cast<unsigned>(std::clamp<Xapian::docid>(batches, 1, std::max(1u, threads)));
+  for (unsigned w = 0; w < readers; ++w) pool.emplace_back(worker);
+  for (auto& t : pool) t.join();
+  if (!failed) return failed;
+  if (with_id != seen)
+    return Status::error(StatusCode::internal, "the merged index holds " + std::to_string(seen.load()) +
+                                                   " records but " + std::to_string(with_id.load()) + " id terms");
+  // Each shard's batches in docid order, merged keeping the docids; shard 0 also takes the spelling
+  // table, synonyms and metadata, from a database holding only them.
+  std::vector<Status> results(n, Status::ok());
+  auto merge_shard = [&](unsigned k) {
+    const std::string path = (fs::path(dir) / ("shard-" + std::to_string(k))).string();
+    try {
+      Xapian::Database all;
+      for (Xapian::docid b = 0; b < batches; ++b) all.add_database(Xapian::Database(segment_path(k, b)));
+      if (k == 0) {
+        const std::string extras = segment_path(0, batches);
+        {
+          Xapian::Database src(from);
+          Xapian::WritableDatabase out(extras, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
           for (auto w = src.spellings_begin(); w != src.spellings_end(); ++w) out.add_spelling(*w, w.get_termfreq());
           for (auto t = src.synonym_keys_begin(); t != src.synonym_keys_end(); ++t)
             for (auto v = src.synonyms_begin(*t); v != src.synonyms_end(*t); ++v) out.add_synonym(*t, *v);
           for (auto t = src.metadata_keys_begin(); t != src.metadata_keys_end(); ++t)
             out.set_metadata(*t, src.get_metadata(*t));
+          out.commit();
+          out.close();
         }
-        out.commit();
-        out.close();
+        all.add_database(Xapian::Database(extras));
       }
+      if (all.size() == 0)
+        Xapian::WritableDatabase(path, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC).commit();
+      else
+        all.compact(path, Xapian::DBCOMPACT_NO_RENUMBER);
+      std::error_code e2;
+      fs::remove_all(fs::path(dir) / ("shard-" + std::to_string(k) + ".part"), e2);
     } catch (const Xapian::Error& e) {
       results[k] = Status::error(StatusCode::io_error, "cannot write shard-" + std::to_string(k) + ": " + e.get_description());
-    } catch (const std::bad_alloc&) {
-      results[k] = Status::error(StatusCode::io_error, "cannot write shard-" + std::to_string(k) + ": out of memory");
     }
   };
   const unsigned workers = std::max(1u, std::min(n, threads));
-  std::atomic<unsigned> next{0};
-  std::vector<std::thread> pool;
+  std::atomic<unsigned> next_shard{0};
+  pool.clear();
   for (unsigned w = 0; w < workers; ++w)
     pool.emplace_back([&] {
-      for (unsigned k; (k = next.fetch_add(1)) < n;) write_shard(k);
+      for (unsigned k; (k = next_shard.fetch_add(1)) < n;) merge_shard(k);
     });
   for (auto& t : pool) t.join();
   for (auto& r : results)
@@ -573,7 +651,8 @@ struct IndexWriter::Impl {
     }
     const auto t3 = std::chrono::steady_clock::now();
     if (n_shards > 1) {
-      if (Status s = partition_database(merged, gen_dir(), n_shards, build_threads(options.threads)); !s) return s;
+      if (Status s = partition_database(merged, gen_dir(), n_shards, build_threads(options.threads),
+                                        options.partition_batch); !s) return s;
       if (Status s = generations::write_shard_stub(options.index_dir, gen, n_shards); !s) return s;
       std::error_code ec;
       fs::remove_all(merged, ec);
@@ -1206,7 +1285,7 @@ Status compact_index(const WriterOptions& options) {
       // One database into `wanted` shards: the partition a build with --shards does after its merge, so
       // the generation equals that build's without analysing the records again.
       if (Status s = partition_database(shards[0], (fs::path(dir) / name).string(), wanted,
-                                        build_threads(options.threads));
+                                        build_threads(options.threads), options.partition_batch);
           !s) {
         fs::remove_all(fs::path(dir) / name, ec);
         return s;

@@ -79,6 +79,9 @@ struct WriterOptions {
   // generation (generations::database_path; 0 counts as 1); updates, deletes and syncs keep the published
   // generation's; compact_index partitions a one-database generation into more than 1.
   unsigned shards = 1;
+  // Records the shard partition takes at a time, their terms and positions held in memory (about
+  // 10 KB a record of the generated corpus): the docids of a batch, read term by term, then written.
+  unsigned partition_batch = 20000;
   PublishGate gate;
   EventSink on_event;  // verified, refused, forced, published, unchanged, pruned; nullptr = silent
 };

@@ -297,6 +297,19 @@ std::map<Xapian::docid, std::string> ids_by_docid(const std::string& path) {
 }
 
 // Every record lies in the shard its id hashes to, at the docid it has in the one-database build.
+// A stored record whole: its data, values, and terms with their wdf and positions.
+std::string record_content(const Xapian::Database& db, Xapian::docid did) {
+  const Xapian::Document d = db.get_document(did);
+  std::string out = d.get_data() + "\n";
+  for (auto v = d.values_begin(); v != d.values_end(); ++v) out += std::to_string(v.get_valueno()) + "=" + *v + "\n";
+  for (auto t = db.termlist_begin(did); t != db.termlist_end(did); ++t) {
+    out += *t + ":" + std::to_string(t.get_wdf());
+    for (auto p = db.positionlist_begin(did, *t); p != db.positionlist_end(did, *t); ++p) out += " " + std::to_string(*p);
+    out += "\n";
+  }
+  return out;
+}
+
 // Each record of one_dir is in the shard of two_dir its id hashes to, at its one-database docid; the
 // spelling table and the metadata are in the first shard only, as one database's.
 void check_partition(const std::string& one_dir, const std::string& two_dir, unsigned n_shards = 2) {
@@ -331,6 +344,7 @@ void check_partition(const std::string& one_dir, const std::string& two_dir, uns
       auto it = one.find(docid);
       REQUIRE_MESSAGE(it != one.end(), id << " at docid " << docid);
       CHECK(it->second == id);
+      CHECK_MESSAGE(record_content(shard, docid) == record_content(whole, docid), id);
     }
   }
   CHECK(n == one.size());
@@ -372,10 +386,11 @@ TEST_CASE("a sharded build, update and delete route records by id hash; searches
   o.threads = 2;
   build_index(one.path, records, o);
   o.shards = 2;
+  o.partition_batch = 7;  // many batches, the last one short
   build_index(two.path, records, o);
   check_partition(one.path, two.path);
   {
-    // Four shards are written by copying each shard's records rather than by deleting the others'.
+    // Four shards, each written batch by batch like two.
     TempDir four;
     o.shards = 4;
     build_index(four.path, records, o);

@@ -281,7 +281,7 @@ std::string percent(double fraction) {
 // rewrites a block per term and at 1M records it wrote over 230 GB in 11 minutes without finishing;
 // writing all of a shard into one new database flushes into ever larger B-trees. So the records are
 // taken `batch` docids at a time: their termlists read record by record, their positions term by term
-// through each term's postings, each batch's records of shard k written in docid order into a database
+// (in the table's key order), each batch's records of shard k written in docid order into a database
 // of their own, and each shard's batches merged by one compaction that keeps the docids, as a build
 // merges its segments: memory and the writes stay bounded by the batch whatever the database's size.
 // Batches are read and written by `threads` threads, each with its own handle on `from`.
@@ -353,8 +353,9 @@ Status partition_database(const std::string& from, const std::string& dir, unsig
     std::sort(order.begin(), order.end());
     for (std::string_view t : order) {
       const std::string term(t);
-      // Through the term's postings: their position reads share one cursor, where each
-      // Database::positionlist_begin() starts its own from the B-tree's root.
+      // In key order (term, then docid): no faster than Database::positionlist_begin() record by
+      // record while the table is in the page cache (10,000 records: 40.8 s against 39.6 s), but the
+      // reads stay near each other when it is not.
       Xapian::PostingIterator p = src.postlist_begin(term);
       const Xapian::PostingIterator end = src.postlist_end(term);
       for (uint32_t i : by_term[t]) {

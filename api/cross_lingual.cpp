@@ -27,6 +27,11 @@ constexpr size_t kPartAlternatives = 2;         // translations tried per compou
 constexpr size_t kMinHeadBytes = 5;             // head of an unknown compound: antirasism -> rasism
 constexpr size_t kMaxUnitWords = 4;             // multi-word terms, as the table's keys
 constexpr size_t kMaxUnitKeys = 16;             // forms of a multi-word term looked up
+
+// A compound-part option as a word: a modifier as compounds write it ends with a hyphen (boende-).
+std::string as_word(const std::string& option) {
+  return !option.empty() && option.back() == '-' ? option.substr(0, option.size() - 1) : option;
+}
 }  // namespace
 
 CrossLingual::CrossLingual(Analyzer& analyzer, const TranslationTable& table, const Xapian::Database* index)
@@ -102,6 +107,7 @@ std::vector<std::string> CrossLingual::english_singulars(const std::string& w) {
 }
 
 std::vector<std::string> CrossLingual::compose(const std::vector<std::vector<std::string>>& options, Lang to) {
+  // A modifier as the target language writes it in compounds (boende-) is joined as it is. Otherwise
   // Finnish joins parts as they are (maahanmuuttaja + nainen); Swedish also with a linking -s-, an
   // agent noun's -e dropped (invandrare + kvinna -> invandrarkvinna) and a final -a dropped or made -o
   // (skola -> skolbarn, kvinna -> kvinnoorganisation).
@@ -110,6 +116,10 @@ std::vector<std::string> CrossLingual::compose(const std::vector<std::vector<std
     std::vector<std::string> next;
     for (const std::string& head : joined)
       for (const std::string& o : options[i]) {
+        if (!head.empty() && head.back() == '-') {
+          next.push_back(head.substr(0, head.size() - 1) + o);
+          continue;
+        }
         if (i == 0 || to != Lang::sv) {
           next.push_back(head + o);
           continue;
@@ -366,8 +376,14 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
       for (Lang to : kAllLangs) {
         if (to == l) continue;
         std::vector<std::vector<std::string>> options;
-        for (const std::string& p : parts) {
+        for (size_t i = 0; i < parts.size(); ++i) {
+          const std::string& p = parts[i];
           std::vector<std::string> o;
+          // A part before the head: first as the other language writes it in compounds (asukas- ->
+          // boende-, in boendegemenskap; the word alone is invånare), then as a word.
+          if (i + 1 < parts.size() && to != Lang::en)
+            for (const TranslatedTerm& t : table_.lookup(l, p + "-"))
+              if (t.to == to && o.size() < kPartAlternatives) o.push_back(t.text);
           for (const TranslatedTerm& t : table_.lookup(l, p))
             if (t.to == to && !t.phrase && !t.place && o.size() < kPartAlternatives) o.push_back(t.text);
           if (o.empty()) break;
@@ -408,14 +424,15 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
         std::string shown;
         for (const auto& o : options) {
           std::vector<Xapian::Query> forms;
-          for (const std::string& text : o) {
+          for (const std::string& option : o) {
+            const std::string text = as_word(option);
             forms.emplace_back(schema::derived_term(TermKind::lemma, to, text));
             forms.emplace_back(schema::derived_term(TermKind::part, to, text));
             forms.emplace_back(text);
           }
           each.emplace_back(Xapian::Query::OP_OR, forms.begin(), forms.end());
           if (!shown.empty()) shown += " + ";
-          shown += o.front();
+          shown += as_word(o.front());
         }
         part_queries.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
                                   Xapian::Query(Xapian::Query::OP_AND, each.begin(), each.end()),

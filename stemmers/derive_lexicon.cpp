@@ -332,25 +332,165 @@ int derive_kohesio(const std::string& path, const std::string& out_path) {
   return 0;
 }
 
+// Compound parts: how a word is translated as the first part of a compound, learned from the
+// lexicon's own compound pairs. Finnish and Swedish both write compounds head last, and a modifier is
+// often translated otherwise than the word alone (asukas -> invånare, but asukaskokous ->
+// boendestämma). A pair of compounds F / S splits as modifier + head on both sides where the lexicon
+// pairs the heads (asukas + kokous / boende + stämma: kokous -> stämma), the longest heads first; the
+// pair then gives F's first part (as the index's analysis reads it: asukas) the modifier S is written
+// with (boende, with a linking -s- where the compound has one: förhands-), and S's first part
+// F's modifier. A translation is kept when at least kMinCompounds compound pairs give it, it is at
+// least kMinShare of its part's split compounds, and the lexicon lacks it; at most
+// kMaxPartTranslations per part, the most frequent first.
+constexpr size_t kMinCompounds = 2;
+constexpr double kMinShare = 0.25;
+constexpr size_t kMaxPartTranslations = 2;
+constexpr size_t kMinHead = 3;      // bytes of a head
+constexpr size_t kMinModifier = 2;  // bytes of a modifier
+constexpr size_t kMaxLinking = 4;   // bytes a modifier may add to its part (linking -s-, a case ending)
+
+bool letters_only(const std::string& w) {
+  return !w.empty() && std::none_of(w.begin(), w.end(), [](unsigned char c) { return c < 0x80 && !std::isalpha(c); });
+}
+
+// The first compound part of a word as the analysis reads it, when it begins the word (the analysis
+// may skip a short first part: ulko+asiain+hallinto gives asia, hallinto).
+std::string first_part(Analyzer& a, const std::string& word, const std::string& modifier, Lang lang) {
+  for (const Derived& d : a.derive(word, lang))
+    if (d.kind == TermKind::part) {
+      const size_t n = std::min<size_t>(3, std::min(d.text.size(), modifier.size()));
+      if (!letters_only(d.text) || d.text.compare(0, n, modifier, 0, n) != 0) return {};
+      return d.text;
+    }
+  return {};
+}
+
+int derive_compound_parts(const std::string& lexicon_path, const std::string& out_path) {
+  std::ifstream in(lexicon_path);
+  if (!in) {
+    std::cerr << "haku-derive-lexicon: cannot read " << lexicon_path << "\n";
+    return 1;
+  }
+  Analyzer analyzer;
+  if (!analyzer.features().finnish_morphology || !analyzer.features().swedish_compounds) {
+    std::cerr << "haku-derive-lexicon: Voikko and the hunspell-sv data are needed to split compounds; not derived\n";
+    return 1;
+  }
+  std::vector<std::pair<std::string, std::string>> pairs;
+  std::map<std::string, std::vector<std::string>> fi_sv;  // the lexicon's pairs, by Finnish word
+  std::string line;
+  size_t line_no = 0, bad = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    const size_t t1 = line.find('\t'), t2 = t1 == std::string::npos ? t1 : line.find('\t', t1 + 1);
+    if (t2 == std::string::npos) {
+      std::cerr << "haku-derive-lexicon: " << lexicon_path << ":" << line_no << ": expected fi, sv, ...; skipped\n";
+      ++bad;
+      continue;
+    }
+    pairs.emplace_back(line.substr(0, t1), line.substr(t1 + 1, t2 - t1 - 1));
+    fi_sv[pairs.back().first].push_back(pairs.back().second);
+  }
+  auto paired = [&](const std::string& f, const std::string& s) {
+    auto it = fi_sv.find(f);
+    return it != fi_sv.end() && std::find(it->second.begin(), it->second.end(), s) != it->second.end();
+  };
+  auto starts_char = [](const std::string& w, size_t i) { return (static_cast<unsigned char>(w[i]) & 0xC0) != 0x80; };
+  // By direction (0: fi part -> sv modifier, 1: sv part -> fi modifier): (part, modifier) -> the
+  // compound pairs that give it, and the split compound pairs per part.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> found[2];
+  std::map<std::string, size_t> per_part[2];
+  size_t compounds = 0;
+  for (const auto& [f, s] : pairs) {
+    bool split = false;
+    for (size_t i = kMinModifier; !split && i + kMinHead <= f.size(); ++i) {
+      if (!starts_char(f, i) || fi_sv.find(f.substr(i)) == fi_sv.end()) continue;
+      const std::string fh = f.substr(i);
+      for (size_t j = kMinModifier; !split && j + kMinHead <= s.size(); ++j) {
+        if (!starts_char(s, j) || !paired(fh, s.substr(j))) continue;
+        split = true;
+        const std::string fm = f.substr(0, i), sm = s.substr(0, j);
+        const std::string pf = first_part(analyzer, f, fm, Lang::fi), ps = first_part(analyzer, s, sm, Lang::sv);
+        // Each modifier one part, as the analysis reads it, give or take a linking -s- or case ending
+        // (förhands / förhand, kalastuksen / kalastus), not several (arbetarskydds / arbetare).
+        if (pf.empty() || ps.empty() || fm.size() > pf.size() + kMaxLinking || sm.size() > ps.size() + kMaxLinking ||
+            !letters_only(fm) || !letters_only(sm))
+          continue;
+        ++per_part[0][pf], found[0][{pf, sm}].push_back(f + "/" + s);
+        ++per_part[1][ps], found[1][{ps, fm}].push_back(f + "/" + s);
+      }
+    }
+    compounds += split;
+  }
+  struct Kept {
+    int dir;
+    std::string part, modifier;
+    size_t n;
+    double share;
+    std::string example;
+  };
+  std::vector<Kept> out;
+  for (int dir = 0; dir < 2; ++dir) {
+    std::vector<Kept> kept;
+    for (const auto& [k, list] : found[dir]) {
+      const double share = static_cast<double>(list.size()) / static_cast<double>(per_part[dir][k.first]);
+      if (list.size() < kMinCompounds || share < kMinShare) continue;
+      if (dir == 0 ? paired(k.first, k.second) : paired(k.second, k.first)) continue;  // the lexicon has it
+      kept.push_back({dir, k.first, k.second, list.size(), share, list.front()});
+    }
+    std::stable_sort(kept.begin(), kept.end(), [](const Kept& a, const Kept& b) { return a.n > b.n; });
+    std::map<std::string, size_t> rank;
+    for (const Kept& k : kept)
+      if (rank[k.part]++ < kMaxPartTranslations) out.push_back(k);
+  }
+  std::sort(out.begin(), out.end(), [](const Kept& a, const Kept& b) {
+    return a.dir != b.dir ? a.dir < b.dir : a.part != b.part ? a.part < b.part : a.n > b.n;
+  });
+  std::ofstream tsv(out_path + ".tmp");
+  tsv << "# Finnish <-> Swedish translations of a word as the first part of a compound, derived from the\n"
+      << "# compound pairs of stemmers/data/finlex_fi_sv.tsv (itself from the Finnish Statute Book, Semantic\n"
+      << "# Finlex, Ministry of Justice, Finland; licence CC BY 4.0) by scripts/derive-lexicon\n"
+      << "# (stemmers/derive_lexicon.cpp): " << compounds << " compound pairs split at paired heads; a part's\n"
+      << "# modifier kept when >= " << kMinCompounds << " compounds give it, >= " << kMinShare
+      << " of the part's split compounds, and the lexicon lacks it.\n"
+      << "# from\tpart\tmodifier (as written in the other language's compounds)\tcompounds\tshare\texample\n";
+  tsv << std::fixed << std::setprecision(3);
+  for (const Kept& k : out)
+    tsv << (k.dir == 0 ? "fi" : "sv") << '\t' << k.part << '\t' << k.modifier << '\t' << k.n << '\t' << k.share << '\t'
+        << k.example << '\n';
+  tsv.close();
+  if (!tsv || std::rename((out_path + ".tmp").c_str(), out_path.c_str()) != 0) {
+    std::cerr << "haku-derive-lexicon: cannot write " << out_path << "\n";
+    return 1;
+  }
+  std::cerr << "haku-derive-lexicon: " << out_path << ": " << out.size() << " part translations from " << compounds
+            << " split compound pairs of " << pairs.size() << " (" << bad << " malformed lines)\n";
+  return 0;
+}
+
 int usage() {
-  std::cerr << "usage: haku-derive-lexicon (--statutes FILE.jsonl.gz | --kohesio FILE.tsv) --out FILE.tsv\n";
+  std::cerr << "usage: haku-derive-lexicon (--statutes FILE.jsonl.gz | --kohesio FILE.tsv | --compound-parts LEXICON.tsv)"
+               " --out FILE.tsv\n";
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string statutes_path, kohesio_path, out_path;
+  std::string statutes_path, kohesio_path, parts_path, out_path;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (i + 1 >= argc) return usage();
     if (a == "--statutes") statutes_path = argv[++i];
     else if (a == "--kohesio") kohesio_path = argv[++i];
+    else if (a == "--compound-parts") parts_path = argv[++i];
     else if (a == "--out") out_path = argv[++i];
     else return usage();
   }
-  if (statutes_path.empty() == kohesio_path.empty() || out_path.empty()) return usage();
+  if (!statutes_path.empty() + !kohesio_path.empty() + !parts_path.empty() != 1 || out_path.empty()) return usage();
   if (!kohesio_path.empty()) return derive_kohesio(kohesio_path, out_path);
+  if (!parts_path.empty()) return derive_compound_parts(parts_path, out_path);
 
   // 1. The statutes of the training years, both language versions.
   std::map<std::string, Statute> statutes;

@@ -4,6 +4,7 @@
 //
 //   haku-dict-compile --dictd /usr/share/dictd --places stemmers/data/place_names.tsv
 //                     [--terms stemmers/data/kohesio_terms.tsv] [--lexicon stemmers/data/finlex_fi_sv.tsv]
+//                     [--compound-parts stemmers/data/finlex_compound_parts.tsv]
 //                     --out build/stemmers/translations.bin [--tsv table.tsv]
 //
 // Keys are single words or multi-word terms of up to kMaxKeyWords words (university of applied
@@ -21,6 +22,9 @@
 //      translations of a synonym that the third language's dictionary lists beside the word,
 //   7. English -> Swedish through Finnish, the statute-book lexicon the last leg, where room is left,
 //   8. Kohesio's single-word terms, many of them interface words (back, close), where room is left.
+// A compound's first part has keys of its own, the part and a hyphen (asukas- -> sv:boende-): how the
+// part is written in the other language's compounds (stemmers/data/finlex_compound_parts.tsv), which
+// no word key can be (a word never ends with a hyphen).
 // A missing dictionary is a warning, never an error: the table then holds what is available.
 #include <algorithm>
 #include <cctype>
@@ -342,16 +346,40 @@ bool read_lexicon(const std::string& path, Extra& extra, size_t* rows) {
   return true;
 }
 
+// data/finlex_compound_parts.tsv: from, part, modifier, compounds, share, example. Key "part-", the
+// modifier "modifier-", most compounds first (the file's order).
+bool read_compound_parts(const std::string& path, Extra& extra, size_t* rows) {
+  std::ifstream in(path);
+  if (!in) return false;
+  std::string line;
+  size_t line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    const std::vector<std::string> c = tab_columns(line);
+    if (c.size() != 6 || (c[0] != "fi" && c[0] != "sv") || !usable_key(c[1]) || !single_word(c[1]) ||
+        !usable_key(c[2]) || !single_word(c[2])) {
+      std::cerr << "haku-dict-compile: warning: " << path << ":" << line_no
+                << ": expected from (fi|sv), part, modifier, compounds, share, example; skipped\n";
+      continue;
+    }
+    const Lang from = c[0] == "fi" ? Lang::fi : Lang::sv;
+    extra[{idx(from), c[1] + "-"}].push_back({from == Lang::fi ? Lang::sv : Lang::fi, c[2] + "-", false, false});
+    ++*rows;
+  }
+  return true;
+}
+
 int usage() {
-  std::cerr << "usage: haku-dict-compile --dictd DIR --places FILE [--terms FILE] [--lexicon FILE] --out FILE"
-               " [--tsv FILE]\n";
+  std::cerr << "usage: haku-dict-compile --dictd DIR --places FILE [--terms FILE] [--lexicon FILE]"
+               " [--compound-parts FILE] --out FILE [--tsv FILE]\n";
   return 2;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string dictd_dir = "/usr/share/dictd", places_path, terms_path, lexicon_path, out_path, tsv_path;
+  std::string dictd_dir = "/usr/share/dictd", places_path, terms_path, lexicon_path, parts_path, out_path, tsv_path;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (i + 1 >= argc) return usage();
@@ -361,6 +389,7 @@ int main(int argc, char** argv) {
     else if (a == "--tsv") tsv_path = argv[++i];
     else if (a == "--terms") terms_path = argv[++i];
     else if (a == "--lexicon") lexicon_path = argv[++i];
+    else if (a == "--compound-parts") parts_path = argv[++i];
     else return usage();
   }
   if (out_path.empty() || places_path.empty()) return usage();
@@ -428,6 +457,13 @@ int main(int argc, char** argv) {
     std::cerr << "haku-dict-compile: cannot read " << lexicon_path << "\n";
     return 1;
   }
+  Extra parts_extra;
+  size_t part_rows = 0;
+  if (!parts_path.empty() && !read_compound_parts(parts_path, parts_extra, &part_rows)) {
+    std::cerr << "haku-dict-compile: cannot read " << parts_path << "\n";
+    return 1;
+  }
+  for (auto& [k, list] : parts_extra) table[k] = std::move(list);
   // Kohesio's multi-word terms go ahead of everything else; its single words, often interface words
   // (back, close, as), only fill in after the dictionaries.
   Extra terms_phrases, terms_words;
@@ -542,7 +578,8 @@ int main(int argc, char** argv) {
   std::cerr << "haku-dict-compile: " << out_path << ": " << n << " entries (fi " << per_lang[0] << ", sv "
             << per_lang[1] << ", en " << per_lang[2] << "), " << dictionary_terms << " dictionary translations ("
             << pivoted << " via a pivot language), " << place_terms << " place names, " << derived_terms
-            << " from " << term_rows << " Kohesio terms and " << lexicon_rows << " statute-book pairs, "
+            << " from " << term_rows << " Kohesio terms and " << lexicon_rows << " statute-book pairs, " << part_rows
+            << " compound first parts, "
             << lexicon_pivoted << " en->sv through the lexicon, " << bytes.size()
             << " bytes\n";
   return 0;

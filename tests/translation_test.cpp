@@ -344,6 +344,12 @@ TEST_CASE("derived tables: the statute-book lexicon and Kohesio's terms are comp
   CHECK(has(t.lookup(Lang::sv, "uppehållstillstånd"), Lang::fi, "oleskelulupa"));
   CHECK(has(t.lookup(Lang::fi, "alkuperämaa"), Lang::sv, "ursprungsland"));
   CHECK(has(t.lookup(Lang::sv, "livsmedel"), Lang::fi, "elintarvike"));
+  // Compound first parts (stemmers/data/finlex_compound_parts.tsv) have keys of their own, ending in a
+  // hyphen, which no word key can: asukas- -> boende-, lupa- -> tillstånds-.
+  CHECK(has(t.lookup(Lang::fi, "asukas-"), Lang::sv, "boende-"));
+  CHECK(has(t.lookup(Lang::fi, "lupa-"), Lang::sv, "tillstånds-"));
+  CHECK(has(t.lookup(Lang::sv, "boende-"), Lang::fi, "asukas-"));
+  CHECK_FALSE(has(t.lookup(Lang::fi, "asukas"), Lang::sv, "boende-"));
   // The lexicon's translation goes first: kunta -> kommun, not a rare dictionary sense.
   const auto kunta = t.lookup(Lang::fi, "kunta");
   const auto first_sv = std::find_if(kunta.begin(), kunta.end(), [](const TranslatedTerm& x) { return x.to == Lang::sv; });
@@ -421,6 +427,12 @@ TEST_CASE("compounds translate both ways") {
   BuiltQuery c = qb.build("nuorisotyöttömyys", "fi", true);
   CHECK(has(translated(c, "nuorisotyöttömyys", "en"), "youth unemployment"));
   CHECK(has(translated(c, "nuorisotyöttömyys", "sv"), "ungdomsarbetslöshet"));
+  // Regression: a compound's first part was translated as a word alone (asukas -> invånare), so
+  // asukasyhteisö became invånargemenskap and never reached the record's boendegemenskap. The part's
+  // own translation, learned from the lexicon's compound pairs (asukaskokous / boendestämma), goes
+  // first; and back (boende- -> asumis-, from asumiskustannus / boendekostnad).
+  CHECK(has(translated(qb.build("asukasyhteisö", "fi", true), "asukasyhteisö", "sv"), "boendegemenskap"));
+  CHECK(has(translated(qb.build("boendegemenskap", "sv", true), "boendegemenskap", "fi"), "asumisyhteisö"));
   // Into English a compound's parts become a phrase: oleskelu + lupa -> residence permit.
   const auto en = translated(qb.build("oleskelulupa", "fi", true), "oleskelulupa", "en");
   CHECK(has(en, "residence permit"));
@@ -551,4 +563,41 @@ TEST_CASE("derive-lexicon learns from the statutes of 2005-2015 only") {
   CHECK(tsv.str().find("ruokinta") == std::string::npos);
   CHECK(messages.str().find("20 of 2016 and later held out") != std::string::npos);
   CHECK(messages.str().find("statutes.jsonl.gz:31: not a statute record") != std::string::npos);  // file:line
+}
+
+TEST_CASE("derive-lexicon learns how a word translates as a compound's first part") {
+  // asukas alone is invånare; in the compounds whose heads the lexicon pairs (kokous / stämma,
+  // toimikunta / kommitté) it is boende-. Two such compounds are needed (kirkko- / kyrko- has one).
+  TempDir dir;
+  const std::string lexicon = dir.path + "/lexicon.tsv";
+  {
+    std::ofstream f(lexicon);
+    f << "# fi\tsv\tcooc\tt(sv|fi)\tt(fi|sv)\tdice\n"
+      << "asukas\tinvånare\t49\t0.4\t0.6\t0.4\n"
+      << "kokous\tstämma\t23\t0.2\t0.7\t0.2\n"
+      << "toimikunta\tkommitté\t64\t0.4\t0.6\t0.5\n"
+      << "asukaskokous\tboendestämma\t3\t0.2\t0.2\t1.0\n"
+      << "asukastoimikunta\tboendekommitté\t6\t0.4\t0.5\t1.0\n"
+      << "kirkkokokous\tkyrkomöte\t5\t0.4\t0.5\t1.0\n"
+      << "broken line\n";
+  }
+  const std::string out = dir.path + "/parts.tsv", log = dir.path + "/log.txt";
+  const std::string cmd = std::string(HAKU_BINARY_DIR) + "/stemmers/haku-derive-lexicon --compound-parts " + lexicon +
+                          " --out " + out + " 2>" + log;
+  const int rc = std::system(cmd.c_str());
+  std::ifstream lg(log);
+  std::stringstream messages;
+  messages << lg.rdbuf();
+  if (messages.str().find("are needed to split compounds") != std::string::npos) {
+    MESSAGE("Voikko or the hunspell-sv data missing: compound parts not derived, test skipped");
+    return;
+  }
+  REQUIRE(rc == 0);
+  std::ifstream in(out);
+  std::stringstream tsv;
+  tsv << in.rdbuf();
+  CHECK(tsv.str().find("fi\tasukas\tboende\t2\t") != std::string::npos);
+  CHECK(tsv.str().find("sv\tboende\tasukas\t2\t") != std::string::npos);
+  CHECK(tsv.str().find("kyrko") == std::string::npos);                   // one compound only
+  CHECK(messages.str().find("lexicon.tsv:8: expected fi, sv") != std::string::npos);  // file:line
 }

@@ -55,6 +55,16 @@ constexpr double kMinDice = 0.1;
 constexpr size_t kMaxPerWord = 3;
 constexpr size_t kCapChars = 1990;  // texts at least this long were cut at 2,000 characters
 
+// Closes a table written to out_path + ".tmp" and renames it into place; false (and said) on failure.
+bool publish(std::ofstream& tsv, const std::string& out_path) {
+  tsv.close();
+  if (!tsv || std::rename((out_path + ".tmp").c_str(), out_path.c_str()) != 0) {
+    std::cerr << "haku-derive-lexicon: cannot write " << out_path << "\n";
+    return false;
+  }
+  return true;
+}
+
 struct Statute {
   std::string title[2];  // by Lang (fi, sv)
   std::string text[2];
@@ -322,11 +332,7 @@ int derive_kohesio(const std::string& path, const std::string& out_path) {
       << "# en\tfi\tsv\tfi_base   (fi_base: each word's Voikko lemma)\n";
   for (const auto& t : terms)
     tsv << t[0].surface << '\t' << t[1].surface << '\t' << t[2].surface << '\t' << t[1].base << '\n';
-  tsv.close();
-  if (!tsv || std::rename((out_path + ".tmp").c_str(), out_path.c_str()) != 0) {
-    std::cerr << "haku-derive-lexicon: cannot write " << out_path << "\n";
-    return 1;
-  }
+  if (!publish(tsv, out_path)) return 1;
   std::cerr << "haku-derive-lexicon: " << out_path << ": " << terms.size() << " terms from " << rows << " strings ("
             << bad << " malformed lines)\n";
   return 0;
@@ -459,11 +465,7 @@ int derive_compound_parts(const std::string& lexicon_path, const std::string& ou
   for (const Kept& k : out)
     tsv << (k.dir == 0 ? "fi" : "sv") << '\t' << k.part << '\t' << k.modifier << '\t' << k.n << '\t' << k.share << '\t'
         << k.example << '\n';
-  tsv.close();
-  if (!tsv || std::rename((out_path + ".tmp").c_str(), out_path.c_str()) != 0) {
-    std::cerr << "haku-derive-lexicon: cannot write " << out_path << "\n";
-    return 1;
-  }
+  if (!publish(tsv, out_path)) return 1;
   std::cerr << "haku-derive-lexicon: " << out_path << ": " << out.size() << " part translations from " << compounds
             << " split compound pairs of " << pairs.size() << " (" << bad << " malformed lines)\n";
   return 0;
@@ -688,11 +690,7 @@ int main(int argc, char** argv) {
   for (const Kept& k : out)
     tsv << vfi.word(k.f) << '\t' << vsv.word(k.s) << '\t' << k.cooc << '\t' << k.t_sf << '\t' << k.t_fs << '\t'
         << k.dice << '\n';
-  tsv.close();
-  if (!tsv || std::rename((out_path + ".tmp").c_str(), out_path.c_str()) != 0) {
-    std::cerr << "haku-derive-lexicon: cannot write " << out_path << "\n";
-    return 1;
-  }
+  if (!publish(tsv, out_path)) return 1;
   std::cerr << "haku-derive-lexicon: " << out_path << ": " << out.size() << " pairs\n";
   return 0;
 }

@@ -31,6 +31,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <string>
@@ -282,10 +283,9 @@ void add_extra(Extra& extra, Lang from, const std::string& key, Lang to, const s
   list.push_back({to, text, !single_word(text), false});
 }
 
-// data/kohesio_terms.tsv: en, fi, sv, fi_base. Each language's forms are keys; the targets are the
-// Finnish base form (Voikko's lemmas) and the English and Swedish terms as written, which the query
-// side expands like words of their language.
-bool read_terms(const std::string& path, Extra& extra, size_t* rows) {
+// Calls row(columns, line number) for each line of a derived TSV file but comments and blank lines;
+// false when the file cannot be read.
+bool read_tsv(const std::string& path, const std::function<void(const std::vector<std::string>&, size_t)>& row) {
   std::ifstream in(path);
   if (!in) return false;
   std::string line;
@@ -293,10 +293,19 @@ bool read_terms(const std::string& path, Extra& extra, size_t* rows) {
   while (std::getline(in, line)) {
     ++line_no;
     if (line.empty() || line[0] == '#') continue;
-    const std::vector<std::string> c = tab_columns(line);
+    row(tab_columns(line), line_no);
+  }
+  return true;
+}
+
+// data/kohesio_terms.tsv: en, fi, sv, fi_base. Each language's forms are keys; the targets are the
+// Finnish base form (Voikko's lemmas) and the English and Swedish terms as written, which the query
+// side expands like words of their language.
+bool read_terms(const std::string& path, Extra& extra, size_t* rows) {
+  return read_tsv(path, [&](const std::vector<std::string>& c, size_t line_no) {
     if (c.size() != 4) {
       std::cerr << "haku-dict-compile: warning: " << path << ":" << line_no << ": expected 4 columns; skipped\n";
-      continue;
+      return;
     }
     ++*rows;
     const std::string target[3] = {c[3], c[2], c[0]};  // by Lang
@@ -305,26 +314,18 @@ bool read_terms(const std::string& path, Extra& extra, size_t* rows) {
       for (const std::string& k : keys[idx(from)])
         for (Lang to : kAllLangs)
           if (to != from) add_extra(extra, from, k, to, target[idx(to)]);
-  }
-  return true;
+  });
 }
 
 // data/finlex_fi_sv.tsv: fi, sv, cooc, t(sv|fi), t(fi|sv), dice. Both directions, each key's
 // translations by the product of the two alignment probabilities, best first.
 bool read_lexicon(const std::string& path, Extra& extra, size_t* rows) {
-  std::ifstream in(path);
-  if (!in) return false;
   struct Pair {
     std::string fi, sv;
     double score;
   };
   std::vector<Pair> pairs;
-  std::string line;
-  size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty() || line[0] == '#') continue;
-    const std::vector<std::string> c = tab_columns(line);
+  const bool ok = read_tsv(path, [&](const std::vector<std::string>& c, size_t line_no) {
     double a = 0, b = 0;
     try {
       if (c.size() != 6) throw std::invalid_argument("columns");
@@ -333,10 +334,11 @@ bool read_lexicon(const std::string& path, Extra& extra, size_t* rows) {
     } catch (const std::exception&) {
       std::cerr << "haku-dict-compile: warning: " << path << ":" << line_no
                 << ": expected fi, sv, cooc, t(sv|fi), t(fi|sv), dice; skipped\n";
-      continue;
+      return;
     }
     pairs.push_back({c[0], c[1], a * b});
-  }
+  });
+  if (!ok) return false;
   std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& x, const Pair& y) { return x.score > y.score; });
   for (const Pair& p : pairs) {
     add_extra(extra, Lang::fi, p.fi, Lang::sv, p.sv);
@@ -349,25 +351,17 @@ bool read_lexicon(const std::string& path, Extra& extra, size_t* rows) {
 // data/finlex_compound_parts.tsv: from, part, modifier, compounds, share, example. Key "part-", the
 // modifier "modifier-", most compounds first (the file's order).
 bool read_compound_parts(const std::string& path, Extra& extra, size_t* rows) {
-  std::ifstream in(path);
-  if (!in) return false;
-  std::string line;
-  size_t line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty() || line[0] == '#') continue;
-    const std::vector<std::string> c = tab_columns(line);
+  return read_tsv(path, [&](const std::vector<std::string>& c, size_t line_no) {
     if (c.size() != 6 || (c[0] != "fi" && c[0] != "sv") || !usable_key(c[1]) || !single_word(c[1]) ||
         !usable_key(c[2]) || !single_word(c[2])) {
       std::cerr << "haku-dict-compile: warning: " << path << ":" << line_no
                 << ": expected from (fi|sv), part, modifier, compounds, share, example; skipped\n";
-      continue;
+      return;
     }
     const Lang from = c[0] == "fi" ? Lang::fi : Lang::sv;
     extra[{idx(from), c[1] + "-"}].push_back({from == Lang::fi ? Lang::sv : Lang::fi, c[2] + "-", false, false});
     ++*rows;
-  }
-  return true;
+  });
 }
 
 int usage() {

@@ -321,7 +321,7 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
     }
   if (top <= 0) top = 1;
   for (const auto& [id, score] : page)
-    res.hits.push_back(make_hit(ctx, d.get_document(id), score < 0 ? 1.0 : std::min(1.0, score / top), marks,
+    res.hits.push_back(make_hit(ctx, d.get_document(id), id, score < 0 ? 1.0 : std::min(1.0, score / top), marks,
                                 r.snippet_bytes));
   if (offset + res.hits.size() < res.total && res.hits.size() == r.per_page)
     res.next_cursor = make_cursor(ctx.gen().name(), offset + r.per_page, r, ctx.gen().cursor_key());

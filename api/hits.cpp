@@ -1,6 +1,10 @@
 // Hits: stored record, score and snippet (see hits.h).
 #include "api/hits.h"
 
+#include <algorithm>
+
+#include "api/document_builder.h"
+
 namespace haku {
 
 namespace {
@@ -28,6 +32,22 @@ std::string snippet_for(Analyzer& analyzer, const Project& p, const SnippetTerms
   return best;
 }
 
+// The document whose terms tell which of the query's terms the record matched. A record on a remote
+// shard is analysed again here, by the indexer's own DocumentBuilder, from its stored data: its
+// termlist would be a round trip in which xapian-tcpsrv looks up and sends every term's frequency
+// (about 3.5 ms a hit at ~1,300 terms), and the analysis gives the terms the indexer wrote.
+Xapian::Document terms_source(SearchContext& ctx, const Xapian::Document& doc, Xapian::docid docid,
+                              const Project& stored) {
+  const std::vector<ShardSpec>& shards = ctx.gen().shards().shards;
+  if (ctx.gen().all_local() || shards.empty() || docid == 0 || !shards[(docid - 1) % shards.size()].remote())
+    return doc;
+  const std::vector<std::string>& f = ctx.gen().features();
+  const bool full = std::find(f.begin(), f.end(), "finnish_morphology") != f.end() ||
+                    std::find(f.begin(), f.end(), "swedish_compounds") != f.end();
+  Project p = stored;
+  return DocumentBuilder(ctx.analyzer, full).build(p, nullptr);
+}
+
 }  // namespace
 
 Project load_project(const Xapian::Document& doc) {
@@ -42,8 +62,8 @@ std::vector<Lang> record_langs(const Project& p) {
   return {Lang::fi, Lang::sv, Lang::en};
 }
 
-Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, double score, const Xapian::Query& marks,
-             size_t snippet_bytes) {
+Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, Xapian::docid docid, double score,
+             const Xapian::Query& marks, size_t snippet_bytes) {
   Hit h;
   h.project = load_project(doc);
   h.id = h.project.id;
@@ -51,7 +71,7 @@ Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, double score, cons
   h.matched_lang = h.project.lang;
   // Past the deadline: the opening of the description, without looking for the query's words.
   const bool marked = !marks.empty() && ctx.may_run("snippets");
-  h.snippet = marked ? snippet_for(ctx.analyzer, h.project, SnippetTerms(matched_terms(marks, doc)), snippet_bytes)
+  h.snippet = marked ? snippet_for(ctx.analyzer, h.project, SnippetTerms(matched_terms(marks, terms_source(ctx, doc, docid, h.project))), snippet_bytes)
                      : std::string();
   if (h.snippet.empty() && !h.project.description.empty())
     h.snippet = make_snippet(ctx.analyzer, h.project.description, record_langs(h.project), SnippetTerms({}),

@@ -21,7 +21,8 @@ std::vector<Lang> record_langs(const Project& p);
 
 // A hit for `doc` with `score`; the snippet marks the words through which `marks` matches the record
 // (matched_terms; none when `marks` is empty: the opening of the description then).
-Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, double score, const Xapian::Query& marks,
-             size_t snippet_bytes);
+// `docid`: the document's docid in the database searched (ctx.db), which names its shard.
+Hit make_hit(SearchContext& ctx, const Xapian::Document& doc, Xapian::docid docid, double score,
+             const Xapian::Query& marks, size_t snippet_bytes);
 
 }  // namespace haku

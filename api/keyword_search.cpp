@@ -68,7 +68,7 @@ Result<SearchResult> keyword_search(SearchContext& ctx, const Xapian::Query& tex
   if (!res.total_exact) res.total = mset.get_matches_lower_bound();
   const double max_w = mset.get_max_attained() > 0 ? mset.get_max_attained() : 1.0;
   for (auto it = mset.begin(); it != mset.end(); ++it)
-    res.hits.push_back(make_hit(ctx, it.get_document(), browse ? 1.0 : it.get_weight() / max_w, marks, r.snippet_bytes));
+    res.hits.push_back(make_hit(ctx, it.get_document(), *it, browse ? 1.0 : it.get_weight() / max_w, marks, r.snippet_bytes));
   if (offset + mset.size() < res.total && mset.size() == r.per_page)
     res.next_cursor = make_cursor(ctx.gen().name(), offset + r.per_page, r, ctx.gen().cursor_key());
   res.facets = count_facets(ctx, text_query, r, counter.get());

@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "api/ranking.h"
 #include "api/request_budget.h"
 #include "api/schema.h"
 
@@ -118,7 +119,7 @@ FacetList count_facets(SearchContext& ctx, const Xapian::Query& base, const Sear
     std::unique_ptr<FacetCounter> counter = facet_counter(ctx.gen(), names);
     Xapian::Enquire enq(d);
     enq.set_query(with_filters(base, filter_queries(r, skip)));
-    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_weighting_scheme(counting_weighting());
     counter->attach(enq);
     // Past the deadline the counts are over the matches seen until then.
     try {

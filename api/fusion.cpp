@@ -195,7 +195,7 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
   if (!extra.empty()) {
     Xapian::Enquire enq(d);
     enq.set_query(with_filters(extra_q, filters));
-    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_weighting_scheme(counting_weighting());
     Xapian::MSet m = bounded_mset(enq, ctx.deadline, 0, d.get_doccount());
     for (auto it = m.begin(); it != m.end(); ++it) allowed.insert(*it);
   }
@@ -283,7 +283,7 @@ Result<SearchResult> fused_search(SearchContext& ctx, const Xapian::Query& keywo
     counter = facet_counter(ctx.gen(), plain_facets(r));
     Xapian::Enquire enq(d);
     enq.set_query(with_filters(base, filters));
-    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_weighting_scheme(counting_weighting());
     counter->attach(enq);
     try {
       Xapian::MSet m = bounded_mset(enq, ctx.deadline, 0, 0, d.get_doccount());

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "api/generations.h"
+#include "api/ranking.h"
 #include "api/schema.h"
 
 namespace haku {
@@ -36,7 +37,7 @@ void probe(Xapian::Database& db) {
   for (auto order : {Xapian::Enquire::ASCENDING, Xapian::Enquire::DESCENDING}) {
     Xapian::Enquire enq(db);
     enq.set_query(Xapian::Query::MatchAll);
-    enq.set_weighting_scheme(Xapian::BoolWeight());
+    enq.set_weighting_scheme(counting_weighting());
     enq.set_docid_order(order);
     Xapian::MSet m = enq.get_mset(0, 2);
     for (auto it = m.begin(); it != m.end(); ++it) docs.push_back(*it);

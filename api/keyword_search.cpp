@@ -76,7 +76,7 @@ Result<SearchResult> keyword_search(SearchContext& ctx, const Xapian::Query& tex
     // Not expected (the pass above checked every match); counted exactly as the API promises.
     Xapian::Enquire e2(d);
     e2.set_query(q);
-    e2.set_weighting_scheme(Xapian::BoolWeight());
+    e2.set_weighting_scheme(counting_weighting());
     Xapian::MSet all = bounded_mset(e2, ctx.deadline, 0, 0, d.get_doccount());
     res.total = all.get_matches_estimated();
     res.total_exact = true;
@@ -91,14 +91,14 @@ Result<SearchResult> keyword_search(SearchContext& ctx, const Xapian::Query& tex
 bool any_match(Xapian::Database& d, const Xapian::Query& q) {
   Xapian::Enquire enq(d);
   enq.set_query(q);
-  enq.set_weighting_scheme(Xapian::BoolWeight());
+  enq.set_weighting_scheme(counting_weighting());
   return enq.get_mset(0, 1).size() > 0;
 }
 
 std::pair<uint64_t, bool> count_matches(Xapian::Database& d, const Xapian::Query& q, bool exact) {
   Xapian::Enquire enq(d);
   enq.set_query(q);
-  enq.set_weighting_scheme(Xapian::BoolWeight());
+  enq.set_weighting_scheme(counting_weighting());
   Xapian::MSet m = enq.get_mset(0, 0, exact ? d.get_doccount() : kExactBelow);
   bool is_exact = m.get_matches_lower_bound() == m.get_matches_upper_bound();
   return {is_exact ? m.get_matches_estimated() : m.get_matches_lower_bound(), is_exact};

@@ -21,4 +21,6 @@ Xapian::BM25Weight keyword_weighting(const Xapian::Database&) {
   return Xapian::BM25Weight(kK1PerOccurrence * schema::kWdfPerOccurrence, 0, 1, kB, kMinNormLen);
 }
 
+Xapian::BM25Weight counting_weighting() { return Xapian::BM25Weight(1, 0, 1, 0, kMinNormLen); }
+
 }  // namespace haku

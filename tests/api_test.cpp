@@ -106,6 +106,51 @@ TEST_CASE("update replaces by id, delete removes, and each publishes a new gener
   CHECK(s->get("x3")->title == "Third about ferries");
 }
 
+TEST_CASE("regression: a word in every record answers after a delete leaves a gap in the docids") {
+  // Xapian 1.4.22 reads such a word, in a pass whose weighting needs no wdf (Xapian::BoolWeight),
+  // through the all-documents list under the word's name and fails at its second chunk of document
+  // lengths once the docids have a gap: "the index is damaged" for a healthy index. A sharded
+  // generation's shards always have gaps.
+  TempDir dir;
+  std::vector<Project> records;
+  for (int i = 0; i < 1500; ++i) {
+    Project p = record("r" + std::to_string(i), "Hanke " + std::to_string(i),
+                       "Hanke kehittää koulutusta alueella " + std::to_string(i % 40) + ".", "fi");
+    p.fund = i % 2 ? "ESF" : "ERDF";
+    records.push_back(std::move(p));
+  }
+  WriterOptions o;
+  o.semantic_layer = false;
+  build_index(dir.path, records, o);
+  {
+    WriterOptions wo;
+    wo.index_dir = dir.path;
+    wo.semantic_layer = false;
+    auto w = IndexWriter::open(wo);
+    REQUIRE(w.is_ok());
+    REQUIRE(w.value()->begin_update().is_ok());
+    REQUIRE(w.value()->remove("r7").is_ok());
+    REQUIRE(w.value()->publish().is_ok());
+  }
+  auto s = open_searcher(dir.path);
+  for (SearchMode mode : {SearchMode::hybrid, SearchMode::keyword}) {
+    // Filtered on a facet it counts (multi-select): that facet is counted over the unfiltered matches
+    // in a pass of its own.
+    SearchRequest r = query("hanke");
+    r.mode = mode;
+    r.filters = {{"fund", "ESF"}};
+    r.facets = {"fund"};
+    CAPTURE(static_cast<int>(mode));
+    const SearchResult res = must_search(*s, r);
+    CHECK(res.total == 749);
+    REQUIRE(res.facets.size() == 1);
+    std::map<std::string, uint64_t> counts;
+    for (const auto& v : res.facets[0].second) counts[v.value] = v.count;
+    CHECK(counts["ESF"] == 749);
+    CHECK(counts["ERDF"] == 750);
+  }
+}
+
 TEST_CASE("old generations are pruned to the retention count") {
   TempDir dir;
   for (int i = 0; i < 4; ++i) build_index(dir.path, {record("r" + std::to_string(i), "Title", "Text", "en")});

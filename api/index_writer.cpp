@@ -15,6 +15,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <system_error>
@@ -71,7 +72,25 @@ constexpr uint64_t kShardBatch = 1000;
 // many records, so the B-trees a batch is merged into stay small (100k generated records on two
 // threads: 267 s of CPU with segments of 10,000 against 296 s with one database per thread);
 // publish() merges all segments in one compaction.
-Xapian::docid segment_of(Xapian::docid docid, unsigned per_segment) { return (docid - 1) / std::max(per_segment, 1u); }
+//
+// The docids of a fresh build: thread k's c-th record (from 1) lies in block ((c - 1) / S) * T + k of
+// S docids (S records per segment, T threads), at (c - 1) % S in it, and a thread's segment is one
+// block. Segments never share a docid range, so they merge keeping their docids (Xapian's
+// DBCOMPACT_NO_RENUMBER) into one database or, a segment written as one database per shard, into
+// shards: a record has the same docid whichever, so the shards searched as one keep one database's
+// order (generations::sharded_docid) and a sharded build needs no partition after its merge. A
+// thread's last block is not filled: at most T * S docids go unused.
+struct DocidPlan {
+  uint64_t threads = 1;
+  uint64_t per_segment = 1;
+  // 0 past Xapian's docid range.
+  Xapian::docid docid(unsigned thread, uint64_t nth) const {
+    const uint64_t d = (((nth - 1) / per_segment) * threads + thread) * per_segment + (nth - 1) % per_segment + 1;
+    return d > std::numeric_limits<Xapian::docid>::max() ? 0 : static_cast<Xapian::docid>(d);
+  }
+  // The segment, counted per thread, a docid lies in.
+  Xapian::docid segment(Xapian::docid d) const { return static_cast<Xapian::docid>((d - 1) / per_segment / threads); }
+};
 constexpr size_t kQueueDepth = 256;  // records waiting per build thread
 
 unsigned build_threads(unsigned requested) {
@@ -79,9 +98,10 @@ unsigned build_threads(unsigned requested) {
   return std::clamp(std::thread::hardware_concurrency(), 1u, 8u);
 }
 
-// One thread of a fresh build: its own analyser, document builder and Xapian shard. Records arrive in
-// input order through a bounded queue, with docids chosen by the dispatcher, so a repeated id replaces
-// the earlier record in the same shard and a build is deterministic whatever the threads' timing.
+// One thread of a fresh build: its own analyser, document builder and segment databases (one per
+// generation shard, a record in the one its id hashes to). Records arrive in input order through a
+// bounded queue, with docids chosen by the dispatcher (DocidPlan), so a repeated id replaces the
+// earlier record in the same segment and a build is deterministic whatever the threads' timing.
 class ShardWorker {
  public:
   struct Job {
@@ -90,7 +110,8 @@ class ShardWorker {
     bool replaces = false;  // an earlier record with the same id has this docid in the open segment
   };
 
-  ShardWorker(const WriterOptions& options, std::string path) : options_(options), path_(std::move(path)) {
+  ShardWorker(const WriterOptions& options, std::string path, DocidPlan plan, unsigned out_shards)
+      : options_(options), path_(std::move(path)), plan_(plan), out_shards_(std::max(1u, out_shards)) {
     thread_ = std::thread([this] { run(); });
   }
   ~ShardWorker() { finish(); }
@@ -124,14 +145,11 @@ class ShardWorker {
   }
 
   const std::string& path() const { return path_; }
-  std::string segment_path(Xapian::docid segment) const { return path_ + "/" + std::to_string(segment); }
-  std::string spelling_path() const { return path_ + "/spelling"; }
-  // The segments written, in docid order (valid after finish()).
-  std::vector<std::string> segments() const {
-    std::vector<std::string> out;
-    for (Xapian::docid k = 0; k < segments_; ++k) out.push_back(segment_path(k));
-    return out;
+  // A segment's database of generation shard `shard`.
+  std::string segment_path(Xapian::docid segment, unsigned shard) const {
+    return path_ + "/" + std::to_string(segment) + "-" + std::to_string(shard);
   }
+  std::string spelling_path() const { return path_ + "/spelling"; }
   SpellingDelta& spelling_counts() { return spelling_counts_; }
 
  private:
@@ -145,7 +163,14 @@ class ShardWorker {
   }
 
   void run() {
-    std::optional<Xapian::WritableDatabase> db;
+    std::vector<Xapian::WritableDatabase> dbs;  // the open segment, one database per generation shard
+    auto close_segment = [&] {
+      for (auto& d : dbs) {
+        d.commit();
+        d.close();
+      }
+      dbs.clear();
+    };
     try {
       AnalyzerOptions ao;
       ao.data_dir = options_.data_dir;
@@ -168,36 +193,33 @@ class ShardWorker {
         }
         spellings.clear();
         Xapian::Document doc = builder.build(job.project, &spellings);
-        const bool open_segment = db && segment_of(job.docid, options_.segment_records) + 1 == segments_;
+        const unsigned shard = generations::shard_of(job.project.id, out_shards_);
+        const bool open_segment = !dbs.empty() && plan_.segment(job.docid) + 1 == segments_;
         if (job.replaces && open_segment) {
           // The replaced record's words leave the spelling table with it.
           Project old;
           std::string err;
-          if (project_from_json(db->get_document(job.docid).get_data(), &old, &err))
+          if (project_from_json(dbs[shard].get_document(job.docid).get_data(), &old, &err))
             for (const auto& w : builder.spelling_words(old)) --spelling_counts_[w];
         }
         // Segments live only until publish() merges them, so they are not synced to disk. The
         // dispatcher never sends a record back to an earlier segment.
-        if (!db || segment_of(job.docid, options_.segment_records) + 1 != segments_) {
-          if (db) {
-            db->commit();
-            db->close();
-          }
-          segments_ = segment_of(job.docid, options_.segment_records) + 1;
-          db.emplace(segment_path(segments_ - 1), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
+        if (!open_segment) {
+          close_segment();
+          segments_ = plan_.segment(job.docid) + 1;
+          for (unsigned k = 0; k < out_shards_; ++k)
+            dbs.emplace_back(segment_path(segments_ - 1, k),
+                             Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC);
           since_commit = 0;
         }
-        db->replace_document(job.docid, doc);
+        dbs[shard].replace_document(job.docid, doc);
         for (const auto& w : spellings) ++spelling_counts_[w];
         if (++since_commit == kShardBatch) {
-          db->commit();
+          for (auto& d : dbs) d.commit();
           since_commit = 0;
         }
       }
-      if (db) {
-        db->commit();
-        db->close();
-      }
+      close_segment();
     } catch (const Xapian::Error& e) {
       fail("cannot index into " + path_ + ": " + e.get_description());
     } catch (const std::exception& e) {
@@ -207,11 +229,17 @@ class ShardWorker {
 
   const WriterOptions& options_;
   std::string path_;
+  const DocidPlan plan_;
+  const unsigned out_shards_;
   std::thread thread_;
   std::mutex m_;
   std::condition_variable not_empty_, not_full_;
   std::deque<Job> queue_;
   Xapian::docid segments_ = 0;  // segments opened so far (the last one is being written)
+ public:
+  Xapian::docid segment_count() const { return segments_; }
+
+ private:
   bool closed_ = false;
   bool failed_ = false;
   std::string error_;
@@ -271,9 +299,10 @@ std::string percent(double fraction) {
   return buf;
 }
 
-// Partitions the database `from` into n shard databases DIR/shard-K by the hash of each record's id.
-// A record keeps its docid in its shard (the g-th record of shard k is docid g there:
-// generations::sharded_docid), so the shards searched as one keep one database's order. The spelling
+// Partitions the database `from` into n shard databases DIR/shard-K by the hash of each record's id:
+// compact --shards N on a published one-database generation (a --shards N build writes its shards
+// directly, DocidPlan). A record keeps its docid in its shard (the g-th record of shard k is docid g
+// there: generations::sharded_docid), so the shards searched as one keep one database's order. The spelling
 // table, synonyms and metadata go to shard 0 only, where Xapian reads them when the shards are searched
 // as one.
 // Glass keys positions by term, then docid, so a record's positions lie all over the table. Deleting
@@ -486,12 +515,20 @@ struct IndexWriter::Impl {
   std::string base;        // the generation an update or sync starts from
   bool in_place = false;   // editing the published generation
   std::chrono::steady_clock::time_point started;
-  // A build runs on shards (one per thread): id -> (shard, docid in the shard). Adding by docid avoids
-  // Xapian's per-record lookup of the id term (replace_document by term was a third of build time).
+  // A build runs on build threads (`shards`, one ShardWorker each): id -> (thread, docid). Adding by
+  // docid avoids Xapian's per-record lookup of the id term (replace_document by term was a third of
+  // build time).
   std::vector<std::unique_ptr<ShardWorker>> shards;
   std::unordered_map<std::string, std::pair<unsigned, Xapian::docid>> shard_ids;
-  std::vector<Xapian::docid> shard_next;  // last docid given out per shard
-  std::vector<std::pair<unsigned, Xapian::docid>> stale;  // replaced records in closed segments
+  DocidPlan plan;
+  std::vector<uint64_t> shard_count;      // records given out per thread
+  std::vector<Xapian::docid> shard_last;  // last docid given out per thread
+  struct Stale {                          // a replaced record in a closed segment
+    unsigned thread;
+    Xapian::docid docid;
+    unsigned shard;  // of the generation
+  };
+  std::vector<Stale> stale;
   unsigned next_shard = 0;
   bool published = false;
   uint64_t added = 0;
@@ -573,13 +610,15 @@ struct IndexWriter::Impl {
     shards.clear();
     shard_ids.clear();
     stale.clear();
-    shard_next.assign(n, 0);
+    plan = DocidPlan{n, std::max(1u, options.segment_records)};
+    shard_count.assign(n, 0);
+    shard_last.assign(n, 0);
     next_shard = 0;
     for (unsigned k = 0; k < n; ++k) {
       const std::string path = (fs::path(shard_dir()) / std::to_string(k)).string();
       fs::create_directories(path, ec);
       if (ec) return Status::error(StatusCode::io_error, "cannot create " + path + ": " + ec.message());
-      shards.push_back(std::make_unique<ShardWorker>(options, path));
+      shards.push_back(std::make_unique<ShardWorker>(options, path, plan, generation_shards()));
     }
     return Status::ok();
   }
@@ -591,15 +630,21 @@ struct IndexWriter::Impl {
       // A repeated id replaces the earlier record: in place while its segment is still being written,
       // else the earlier one is deleted from its closed segment at publish and this one is added anew.
       auto [k, docid] = it->second;
-      if (segment_of(docid, options.segment_records) != segment_of(shard_next[k], options.segment_records)) {
-        stale.emplace_back(k, docid);
+      if (plan.segment(docid) != plan.segment(shard_last[k])) {
+        stale.push_back({k, docid, generations::shard_of(project.id, generation_shards())});
         inserted = true;
         replaces = false;
       }
     }
     if (inserted) {
-      // Round robin over the shards, in input order: deterministic, and balanced for similar records.
-      it->second = {next_shard, ++shard_next[next_shard]};
+      // Round robin over the threads, in input order: deterministic, and balanced for similar records.
+      const unsigned k = next_shard;
+      const Xapian::docid docid = plan.docid(k, ++shard_count[k]);
+      if (docid == 0)
+        return Status::error(StatusCode::invalid_argument,
+                             "more records than one generation can number (" + std::to_string(shard_ids.size()) + ")");
+      it->second = {k, docid};
+      shard_last[k] = docid;
       next_shard = (next_shard + 1) % shards.size();
     }
     auto [k, docid] = it->second;
@@ -610,7 +655,10 @@ struct IndexWriter::Impl {
     return Status::ok();
   }
 
-  // Joins the build threads, adds the spelling words and merges the shards into GEN/xapian.
+  unsigned generation_shards() const { return std::max(1u, options.shards); }
+
+  // Joins the build threads, adds the spelling words and merges the segments into GEN/xapian, or into
+  // GEN/shard-K with a shard stub at GEN/xapian for a sharded build.
   Status merge_shards() {
     const auto t0 = std::chrono::steady_clock::now();
     Status failed = Status::ok();
@@ -621,11 +669,11 @@ struct IndexWriter::Impl {
     const auto t1 = std::chrono::steady_clock::now();
     SpellingDelta removed;
     try {
-      for (auto [k, docid] : stale) {
-        Xapian::WritableDatabase seg(shards[k]->segment_path(segment_of(docid, options.segment_records)),
+      for (const Stale& st : stale) {
+        Xapian::WritableDatabase seg(shards[st.thread]->segment_path(plan.segment(st.docid), st.shard),
                                      Xapian::DB_OPEN | Xapian::DB_NO_SYNC);
-        take_back_spellings(seg.get_document(docid), &removed);
-        seg.delete_document(docid);
+        take_back_spellings(seg.get_document(st.docid), &removed);
+        seg.delete_document(st.docid);
         seg.commit();
       }
     } catch (const Xapian::Error& e) {
@@ -634,40 +682,60 @@ struct IndexWriter::Impl {
     if (Status s = add_spellings(shards, removed); !s) return s;
     const double spell_s = seconds_since(t1);
     const auto t2 = std::chrono::steady_clock::now();
-    const std::string target = generations::database_path(options.index_dir, gen);
-    const unsigned n_shards = std::max(1u, options.shards);
-    const std::string merged = n_shards > 1 ? (fs::path(gen_dir()) / "merged").string() : target;
-    try {
-      Xapian::Database all;
-      for (auto& sh : shards) {
-        for (const auto& seg : sh->segments()) all.add_database(Xapian::Database(seg));
-        all.add_database(Xapian::Database(sh->spelling_path()));
+    const unsigned n_shards = generation_shards();
+    // Each generation shard from its segments, docids kept (DocidPlan); the spelling table (and later
+    // the metadata) in the first only, where Xapian reads them when the shards are searched as one.
+    // Compaction also packs the B-trees full, which makes the published database smaller and faster to
+    // search. Shards are merged on as many threads as the build had.
+    std::vector<Status> results(n_shards, Status::ok());
+    auto merge = [&](unsigned k) {
+      const std::string out = n_shards > 1 ? (fs::path(gen_dir()) / ("shard-" + std::to_string(k))).string()
+                                           : generations::database_path(options.index_dir, gen);
+      try {
+        // Segment by segment, each thread's block in turn: docid order, every source's docids after
+        // the one before's (what a compaction keeping docids requires).
+        Xapian::Database all;
+        Xapian::docid segments = 0;
+        for (auto& sh : shards) segments = std::max(segments, sh->segment_count());
+        for (Xapian::docid j = 0; j < segments; ++j)
+          for (auto& sh : shards)
+            if (j < sh->segment_count()) all.add_database(Xapian::Database(sh->segment_path(j, k)));
+        if (k == 0)
+          for (auto& sh : shards) all.add_database(Xapian::Database(sh->spelling_path()));
+        MergeProgress progress;
+        if (all.size() == 0)
+          Xapian::WritableDatabase(out, Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS | Xapian::DB_NO_SYNC).commit();
+        else
+          all.compact(out, Xapian::DBCOMPACT_NO_RENUMBER, 0, progress);
+      } catch (const Xapian::Error& e) {
+        results[k] = Status::error(StatusCode::io_error, "cannot merge the build's segments into " + out + ": " +
+                                                             e.get_description());
       }
-      // Renumbers: shard k's records follow shard k-1's. Compaction also packs the B-trees full,
-      // which makes the published database smaller and faster to search.
-      MergeProgress progress;
-      all.compact(merged, 0, 0, progress);
-    } catch (const Xapian::Error& e) {
-      return Status::error(StatusCode::io_error, "cannot merge the build's shards: " + e.get_description());
+    };
+    {
+      std::atomic<unsigned> next{0};
+      std::vector<std::thread> pool;
+      const unsigned workers = std::max(1u, std::min<unsigned>(n_shards, static_cast<unsigned>(shards.size())));
+      for (unsigned w = 0; w < workers; ++w)
+        pool.emplace_back([&] {
+          for (unsigned k; (k = next.fetch_add(1)) < n_shards;) merge(k);
+        });
+      for (auto& t : pool) t.join();
     }
-    const auto t3 = std::chrono::steady_clock::now();
-    if (n_shards > 1) {
-      if (Status s = partition_database(merged, gen_dir(), n_shards, build_threads(options.threads),
-                                        options.partition_batch); !s) return s;
+    for (auto& r : results)
+      if (!r) return r;
+    if (n_shards > 1)
       if (Status s = generations::write_shard_stub(options.index_dir, gen, n_shards); !s) return s;
-      std::error_code ec;
-      fs::remove_all(merged, ec);
-    }
     char line[200];
     std::snprintf(line, sizeof line,
-                  "build threads: %zu; at publish: last records %.2f s, spelling table %.2f s, merging the shards %.2f s",
+                  "build threads: %zu; at publish: last records %.2f s, spelling table %.2f s, merging the segments %.2f s",
                   shards.size(), drain_s, spell_s, seconds_since(t2));
     build_lines = {line};
     if (n_shards > 1) {
-      std::snprintf(line, sizeof line, "generation shards: %u (by id hash), partitioned in %.2f s", n_shards,
-                    seconds_since(t3));
+      std::snprintf(line, sizeof line, "generation shards: %u (by id hash), written by the build threads", n_shards);
       build_lines.emplace_back(line);
     }
+    const std::string target = generations::database_path(options.index_dir, gen);
     shards.clear();
     shard_ids.clear();
     std::error_code ec;

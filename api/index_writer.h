@@ -76,10 +76,11 @@ struct WriterOptions {
   // batches into); publish() merges them all.
   unsigned segment_records = 10000;
   // A build partitions its records by the hash of their ids into this many shard databases of one
-  // generation (generations::database_path; 0 counts as 1); updates, deletes and syncs keep the published
-  // generation's; compact_index partitions a one-database generation into more than 1.
+  // generation (generations::database_path; 0 counts as 1), each build thread writing every shard's
+  // segments; updates, deletes and syncs keep the published generation's; compact_index partitions a
+  // one-database generation into more than 1.
   unsigned shards = 1;
-  // Records the shard partition takes at a time, their terms and positions held in memory (about
+  // Records compact_index's partition takes at a time, their terms and positions held in memory (about
   // 10 KB a record of the generated corpus): the docids of a batch, read term by term, then written.
   unsigned partition_batch = 20000;
   PublishGate gate;

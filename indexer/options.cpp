@@ -53,7 +53,7 @@ Options:
   --no-semantic     full analysis without the semantic layer (no model training: quick builds)
   --retention N     published generations to keep, the served one included (default 2); the previous
                     good generation is always kept, so rollback has somewhere to go
-  --threads N       build threads, each inverting its own shard before the merge (default: one per core)
+  --threads N       build threads, each inverting into its own segments before the merge (default: one per core)
   --shards N        build: partition the records by the hash of their ids into N shard databases of
                     one generation, searched as one (default 1); update, delete and sync keep the
                     published generation's shards; compact: partition a one-database generation into N

@@ -299,6 +299,17 @@ std::string percent(double fraction) {
   return buf;
 }
 
+// Runs f(0) .. f(n - 1) on at most `threads` threads (at least one), each taking the next k.
+void on_threads(unsigned n, unsigned threads, const std::function<void(unsigned)>& f) {
+  std::atomic<unsigned> next{0};
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < std::max(1u, std::min(n, threads)); ++w)
+    pool.emplace_back([&] {
+      for (unsigned k; (k = next.fetch_add(1)) < n;) f(k);
+    });
+  for (auto& t : pool) t.join();
+}
+
 // Partitions the database `from` into n shard databases DIR/shard-K by the hash of each record's id:
 // compact --shards N on a published one-database generation (a --shards N build writes its shards
 // directly, DocidPlan). A record keeps its docid in its shard (the g-th record of shard k is docid g
@@ -464,14 +475,7 @@ Status partition_database(const std::string& from, const std::string& dir, unsig
       results[k] = Status::error(StatusCode::io_error, "cannot write shard-" + std::to_string(k) + ": " + e.get_description());
     }
   };
-  const unsigned workers = std::max(1u, std::min(n, threads));
-  std::atomic<unsigned> next_shard{0};
-  pool.clear();
-  for (unsigned w = 0; w < workers; ++w)
-    pool.emplace_back([&] {
-      for (unsigned k; (k = next_shard.fetch_add(1)) < n;) merge_shard(k);
-    });
-  for (auto& t : pool) t.join();
+  on_threads(n, threads, merge_shard);
   for (auto& r : results)
     if (!r) return r;
   return Status::ok();
@@ -712,16 +716,7 @@ struct IndexWriter::Impl {
                                                              e.get_description());
       }
     };
-    {
-      std::atomic<unsigned> next{0};
-      std::vector<std::thread> pool;
-      const unsigned workers = std::max(1u, std::min<unsigned>(n_shards, static_cast<unsigned>(shards.size())));
-      for (unsigned w = 0; w < workers; ++w)
-        pool.emplace_back([&] {
-          for (unsigned k; (k = next.fetch_add(1)) < n_shards;) merge(k);
-        });
-      for (auto& t : pool) t.join();
-    }
+    on_threads(n_shards, static_cast<unsigned>(shards.size()), merge);
     for (auto& r : results)
       if (!r) return r;
     if (n_shards > 1)

@@ -150,6 +150,8 @@ class ShardWorker {
     return path_ + "/" + std::to_string(segment) + "-" + std::to_string(shard);
   }
   std::string spelling_path() const { return path_ + "/spelling"; }
+  // Segments written so far, numbered from 0 (all of them after finish()).
+  Xapian::docid segment_count() const { return segments_; }
   SpellingDelta& spelling_counts() { return spelling_counts_; }
 
  private:
@@ -236,10 +238,6 @@ class ShardWorker {
   std::condition_variable not_empty_, not_full_;
   std::deque<Job> queue_;
   Xapian::docid segments_ = 0;  // segments opened so far (the last one is being written)
- public:
-  Xapian::docid segment_count() const { return segments_; }
-
- private:
   bool closed_ = false;
   bool failed_ = false;
   std::string error_;

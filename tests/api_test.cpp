@@ -122,16 +122,7 @@ TEST_CASE("regression: a word in every record answers after a delete leaves a ga
   WriterOptions o;
   o.semantic_layer = false;
   build_index(dir.path, records, o);
-  {
-    WriterOptions wo;
-    wo.index_dir = dir.path;
-    wo.semantic_layer = false;
-    auto w = IndexWriter::open(wo);
-    REQUIRE(w.is_ok());
-    REQUIRE(w.value()->begin_update().is_ok());
-    REQUIRE(w.value()->remove("r7").is_ok());
-    REQUIRE(w.value()->publish().is_ok());
-  }
+  update_index(dir.path, {}, {"r7"});
   auto s = open_searcher(dir.path);
   for (SearchMode mode : {SearchMode::hybrid, SearchMode::keyword}) {
     // Filtered on a facet it counts (multi-select): that facet is counted over the unfiltered matches

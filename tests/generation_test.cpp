@@ -350,19 +350,6 @@ void check_partition(const std::string& one_dir, const std::string& two_dir, uns
   CHECK(n == one.size());
 }
 
-void update(const std::string& dir, const std::vector<Project>& add, const std::vector<std::string>& remove) {
-  WriterOptions o;
-  o.index_dir = dir;
-  o.semantic_layer = false;
-  auto w = IndexWriter::open(o);
-  REQUIRE(w.is_ok());
-  REQUIRE(w.value()->begin_update().is_ok());
-  for (const auto& p : add) REQUIRE(w.value()->add(p).is_ok());
-  for (const auto& id : remove) REQUIRE(w.value()->remove(id).is_ok());
-  Status s = w.value()->publish();
-  REQUIRE_MESSAGE(s.is_ok(), s.message());
-}
-
 // What a search answers, without timings and signed cursors.
 std::string answer(Searcher& s, SearchRequest r) {
   SearchResult res = must_search(s, r);
@@ -436,7 +423,7 @@ TEST_CASE("a sharded build, update and delete route records by id hash; searches
   const std::vector<Project> added = {record("new-a", "Uusi koulutus", "Koulutus uusi hanke.", "fi"),
                                       record("new-b", "Ny utbildning", "Utbildning ny.", "sv"),
                                       record("extra-3", "Koulutus muutettu", "Muutettu hanke energiaa.", "fi")};
-  for (const auto& dir : {one.path, two.path}) update(dir, added, {"extra-5", records[0].id});
+  for (const auto& dir : {one.path, two.path}) update_index(dir, added, {"extra-5", records[0].id});
   check_partition(one.path, two.path);
 
   auto s1 = open_searcher(one.path);

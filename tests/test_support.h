@@ -64,6 +64,21 @@ inline std::vector<std::string> build_index(const std::string& dir, const std::v
   return w.value()->report_lines();
 }
 
+// Adds (or replaces) `add` and removes `remove` in one update of the generation published in `dir`,
+// without a semantic layer, and publishes it.
+inline void update_index(const std::string& dir, const std::vector<Project>& add, const std::vector<std::string>& remove) {
+  WriterOptions o;
+  o.index_dir = dir;
+  o.semantic_layer = false;
+  auto w = IndexWriter::open(o);
+  REQUIRE(w.is_ok());
+  REQUIRE(w.value()->begin_update().is_ok());
+  for (const auto& p : add) REQUIRE(w.value()->add(p).is_ok());
+  for (const auto& id : remove) REQUIRE(w.value()->remove(id).is_ok());
+  Status s = w.value()->publish();
+  REQUIRE_MESSAGE(s.is_ok(), s.message());
+}
+
 inline std::unique_ptr<Searcher> open_searcher(const std::string& dir, std::shared_ptr<GenerationSet> set = nullptr) {
   SearcherOptions so;
   so.index_dir = dir;

@@ -35,7 +35,16 @@ std::string as_word(const std::string& option) {
 }  // namespace
 
 CrossLingual::CrossLingual(Analyzer& analyzer, const TranslationTable& table, const Xapian::Database* index)
-    : analyzer_(analyzer), table_(table), index_(index) {}
+    : analyzer_(analyzer), table_(table), index_(index) {
+  // Translations only into the languages the index has records in: over English records alone a
+  // Swedish translation finds nothing of its own language, only English words spelt the same
+  // (information management -> dataadministration, data). Records of no known language keep every
+  // language; so does an empty index.
+  if (index_ == nullptr || index_->get_doccount() == 0) return;
+  const std::string prefix = schema::find_facet("lang")->prefix;
+  if (index_->get_termfreq(prefix + "und") > 0) return;
+  for (Lang l : kAllLangs) into_[static_cast<int>(l)] = index_->get_termfreq(prefix + std::string(lang_code(l))) > 0;
+}
 
 Xapian::Query CrossLingual::translation_query(const TranslatedTerm& t) {
   const Lang l = t.to;
@@ -308,7 +317,7 @@ std::vector<Xapian::Query> CrossLingual::phrase_translations(const std::vector<s
     size_t rank[3] = {};
     for (const TranslatedTerm& t : u.translations) {
       size_t& n = rank[static_cast<int>(t.to)];
-      if (n == kMaxTranslationsPerLang || alts.size() == kMaxTranslations) continue;
+      if (n == kMaxTranslationsPerLang || alts.size() == kMaxTranslations || !into_[static_cast<int>(t.to)]) continue;
       Xapian::Query q = translation_query(t);
       if (q.empty()) continue;
       const double w = t.place ? kWeightPlaceName : kWeightTranslation * kRankDecay[std::min(n, std::size(kRankDecay) - 1)];
@@ -488,7 +497,7 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
   for (const Candidate& c : found) {
     if (kept == kMaxTranslations) break;
     size_t& n = per_lang[static_cast<int>(c.term.to)];
-    if (n == kMaxTranslationsPerLang) continue;
+    if (n == kMaxTranslationsPerLang || !into_[static_cast<int>(c.term.to)]) continue;
     Xapian::Query q = translation_query(c.term);
     if (q.empty()) continue;
     ++n;
@@ -497,6 +506,7 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
     explain.push_back({word, std::string(lang_code(c.term.to)), "translation", c.term.text});
   }
   for (size_t i = 0; i < part_queries.size(); ++i) {
+    if (!into_[static_cast<int>(part_explain[i].first)]) continue;
     alts.push_back(part_queries[i]);
     explain.push_back({word, std::string(lang_code(part_explain[i].first)), "translation", part_explain[i].second});
   }

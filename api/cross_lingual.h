@@ -72,6 +72,7 @@ class CrossLingual {
   const TranslationTable& table_;
   const Xapian::Database* index_;
   std::vector<Unit> units_;
+  bool into_[3] = {true, true, true};  // by Lang: the index has records in it (or may have)
 };
 
 }  // namespace haku

@@ -488,6 +488,31 @@ TEST_CASE("cross-lingual gaps: searches across languages") {
   CHECK(has(hit_ids(searcher, "uppehållstillstånd", "sv"), "fi-lupa"));
 }
 
+TEST_CASE("translations go only into the languages the index has records in") {
+  if (!have_dictionaries()) {
+    MESSAGE("FreeDict dictionaries not installed: skipped");
+    return;
+  }
+  TempDir dir;
+  build_index(dir.path, {
+                            amif_record("en-data", "en", "Data for libraries", "Data administration under review."),
+                            amif_record("en-info", "en", "Information management", "Managing information in archives."),
+                        });
+  auto s = Searcher::open({dir.path, ""});
+  REQUIRE(s.is_ok());
+  // Regression: over English records alone, "information management" was also searched as Swedish
+  // and Finnish words (dataadministration, data, tiedonhallinta...), which match English words spelt
+  // the same (data) and nothing of their own language.
+  CHECK(explained(*s.value(), "information management", "en").empty());
+  // A Finnish query still gets its English translations, and none into Swedish.
+  bool english = false;
+  for (const auto& t : explained(*s.value(), "kirjasto", "fi")) {
+    english = english || t.rfind("en:", 0) == 0;
+    CHECK(t.rfind("sv:", 0) != 0);
+  }
+  CHECK(english);
+}
+
 TEST_CASE("place names written with hyphens translate as a whole, parts of places included") {
   // The table: the list's names, and the names of a place's parts composed from them.
   const TranslationTable& t = compiled_table();

@@ -28,6 +28,10 @@ constexpr size_t kMinHeadBytes = 5;             // head of an unknown compound: 
 constexpr size_t kMaxUnitWords = 4;             // multi-word terms, as the table's keys
 constexpr size_t kMaxUnitKeys = 16;             // forms of a multi-word term looked up
 
+bool has_key(const std::vector<std::string>& keys, const std::string& k) {
+  return std::find(keys.begin(), keys.end(), k) != keys.end();
+}
+
 // A compound-part option as a word: a modifier as compounds write it ends with a hyphen (boende-).
 std::string as_word(const std::string& option) {
   return !option.empty() && option.back() == '-' ? option.substr(0, option.size() - 1) : option;
@@ -296,14 +300,65 @@ bool CrossLingual::in_index(const std::string& word, Lang l) const {
          (index_->get_termfreq(schema::derived_term(TermKind::lemma, l, word)) > 0 || index_->get_termfreq(word) > 0);
 }
 
-const CrossLingual::Unit* CrossLingual::unit_of(const std::string& word) {
+const CrossLingual::Unit* CrossLingual::unit_of(const std::string& word, size_t& at) {
   for (Unit& u : units_)
     for (size_t k = 0; k < u.words.size(); ++k)
       if (u.words[k] == word && !(u.seen & (1u << k))) {
         u.seen |= 1u << k;
+        at = k;
         return &u;
       }
   return nullptr;
+}
+
+std::vector<TranslatedTerm> CrossLingual::unit_parts(const Unit& u, size_t at) {
+  // Finnish and Swedish compounds put their parts in the English words' order (work permit ->
+  // työ + lupa), so in a compound with one part per content word, whose other parts translate the
+  // other words (work -> arbete), the remaining part translates the remaining word in the term's
+  // sense: permit -> tillstånd, where the word alone gives lov and tillåtelse. The other parts are
+  // the anchor: scientific research -> undersökning is no such compound (under + sökning).
+  std::vector<TranslatedTerm> out;
+  std::vector<size_t> content;  // the term's words that are no stopword (of)
+  size_t position = 0;
+  for (size_t k = 0; k < u.words.size(); ++k) {
+    if (analyzer_.is_stopword(u.words[k], u.from)) continue;
+    if (k == at) position = content.size();
+    content.push_back(k);
+  }
+  if (content.size() < 2 || analyzer_.is_stopword(u.words[at], u.from)) return out;
+  // Whether `part` is the word itself or one of its translations into `to` (or that one's lemma).
+  auto translates = [&](const std::string& word, const std::string& part, Lang to) {
+    for (const std::string& k : lookup_keys(word, u.from)) {
+      if (k == part) return true;
+      for (const TranslatedTerm& t : table_.lookup(u.from, k)) {
+        if (t.to != to || t.phrase) continue;
+        if (t.text == part) return true;
+        for (const Derived& d : analyzer_.derive(t.text, to))
+          if (d.kind == TermKind::lemma && d.text == part) return true;
+      }
+    }
+    return false;
+  };
+  // A part spelt as the word itself is no translation (information systems -> informationssystem:
+  // system for systems); in a record of the word's language it would count the word twice.
+  const std::vector<std::string> own = lookup_keys(u.words[at], u.from);
+  for (const TranslatedTerm& t : u.translations) {
+    if (t.phrase || t.place || t.to == Lang::en) continue;
+    std::vector<std::string> parts;
+    for (const Derived& d : analyzer_.derive(t.text, t.to))
+      if (d.kind == TermKind::part) parts.push_back(d.text);
+    if (parts.size() != content.size()) continue;
+    const std::string& mine = parts[position];
+    if (has_key(own, mine) || analyzer_.is_stopword(mine, t.to)) continue;
+    bool anchored = true;
+    for (size_t j = 0; j < parts.size() && anchored; ++j)
+      if (j != position) anchored = translates(u.words[content[j]], parts[j], t.to);
+    // The word's own translation, which the term's replaced, comes back as it is (work -> arbete).
+    anchored = anchored || translates(u.words[at], mine, t.to);
+    TranslatedTerm part{t.to, mine, false, false};
+    if (anchored && std::find(out.begin(), out.end(), part) == out.end()) out.push_back(std::move(part));
+  }
+  return out;
 }
 
 std::vector<Xapian::Query> CrossLingual::phrase_translations(const std::vector<std::string>& words,
@@ -354,9 +409,12 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
   // from the dictionaries replaces its words' own translations into the languages it covers
   // (university of applied sciences is not yliopisto + soveltaa + tiede); a compound composed here
   // is added to them.
-  const Unit* unit = unit_of(word);
-  if (unit)
+  size_t unit_word = 0;
+  const Unit* unit = unit_of(word, unit_word);
+  if (unit) {
     for (const TranslatedTerm& t : unit->translations) add(t, t.place ? kWeightPlaceName : kWeightTranslation);
+    for (TranslatedTerm& t : unit_parts(*unit, unit_word)) add(std::move(t), kWeightPartTranslation);
+  }
   auto covered = [&](Lang to) { return unit && unit->covers[static_cast<int>(to)]; };
   const size_t from_unit = found.size();
 

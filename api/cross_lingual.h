@@ -66,7 +66,11 @@ class CrossLingual {
   bool in_index(const std::string& word, Lang l) const;
   bool match_unit(Unit& u);
   bool compose_unit(Unit& u);
-  const Unit* unit_of(const std::string& word);
+  // The unit the word is the next untranslated word of, and the word's place in it (nullptr: none).
+  const Unit* unit_of(const std::string& word, size_t& at);
+  // Where the term is translated as one compound of a part per content word (work permit ->
+  // arbetstillstånd = arbete + tillstånd), the part that stands for words[at] (tillstånd).
+  std::vector<TranslatedTerm> unit_parts(const Unit& u, size_t at);
 
   Analyzer& analyzer_;
   const TranslationTable& table_;

@@ -488,6 +488,53 @@ TEST_CASE("cross-lingual gaps: searches across languages") {
   CHECK(has(hit_ids(searcher, "uppehållstillstånd", "sv"), "fi-lupa"));
 }
 
+namespace {
+// Swedish and Finnish records that say a word only inside a compound (tillståndsansökningar,
+// grannskapsmedlare, naapuruussovittelijat).
+void build_compound_records(const std::string& dir) {
+  build_index(dir, {
+                       amif_record("sv-handlaggning", "sv", "Snabbare handläggning",
+                                   "Handläggarna lär sig kraven i tillståndsprocessen och tillståndsansökningar."),
+                       amif_record("sv-grannar", "sv", "Mötesplatser i Hervanta",
+                                   "Grannskapsmedlare stöder familjerna i bostadsområdet."),
+                       amif_record("fi-naapurit", "fi", "Kohtaamispaikat Hervannassa",
+                                   "Naapuruussovittelijat tukevat perheitä asuinalueella."),
+                       amif_record("sv-partner", "sv", "Partnerskap med föreningar", "Projektet bygger partnerskap."),
+                       amif_record("en-intro", "en", "Meeting places", "Neighbours meet in Hervanta."),
+                   });
+}
+}  // namespace
+
+TEST_CASE("a term translated as one compound gives each of its words the part in the term's sense") {
+  if (!have_dictionaries()) {
+    MESSAGE("FreeDict dictionaries not installed: skipped");
+    return;
+  }
+  TempDir dir;
+  build_compound_records(dir.path);
+  auto s = Searcher::open({dir.path, ""});
+  REQUIRE(s.is_ok());
+  Searcher& searcher = *s.value();
+  // Regression: "work permit" became arbetstillstånd and työlupa only, and a term's translations
+  // replace its words' own (permit alone gives lov, tillåtelse), so a record about
+  // tillståndsansökningar was not found. The compound's parts now stand for the words in the term's
+  // sense: permit -> tillstånd, lupa; work -> arbete, työ.
+  const auto wp = explained(searcher, "work permit", "en");
+  CHECK(has(wp, "sv:arbetstillstånd"));
+  CHECK(has(wp, "sv:tillstånd"));
+  CHECK(has(wp, "fi:lupa"));
+  CHECK(has(hit_ids(searcher, "work permit", "en"), "sv-handlaggning"));
+  // Only where the compound has one part per content word: ammatti + korkeakoulu is not split over
+  // university, applied and sciences.
+  for (const auto& t : explained(searcher, "university of applied sciences", "en")) CHECK(t != "fi:korkeakoulu");
+  // Only where the other parts translate the other words: scientific research -> undersökning is
+  // not under + sökning (and under, a stopword, stands for no word).
+  for (const auto& t : explained(searcher, "scientific research", "en")) {
+    CHECK(t != "sv:sökning");
+    CHECK(t != "sv:under");
+  }
+}
+
 TEST_CASE("translations go only into the languages the index has records in") {
   if (!have_dictionaries()) {
     MESSAGE("FreeDict dictionaries not installed: skipped");

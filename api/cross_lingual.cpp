@@ -19,6 +19,10 @@ constexpr double kWeightPartOfDoc = 0.35;  // the word is a compound part in the
 constexpr double kWeightTranslation = 0.5;      // a dictionary translation of the word or its lemma
 constexpr double kWeightPlaceName = 0.8;        // the other official name of a place (Åbo / Turku)
 constexpr double kWeightPartTranslation = 0.3;  // translated compound parts / the compound's head
+// An abstract noun built on the base word's translation (neighbour -> granne -> grannskap): below the
+// dictionary's first translation, above its later senses, since both the target language's lexicon
+// and the index attest the word (neighbourhood -> kortteli, then naapuruus before majoitus).
+constexpr double kWeightAbstractNoun = 0.45;
 constexpr double kRankDecay[] = {1.0, 0.85, 0.7, 0.6};  // the 1st, 2nd, 3rd, later translation into a language
 constexpr size_t kMaxTranslations = 8;          // per query word, all languages together
 constexpr size_t kMaxTranslationsPerLang = 4;
@@ -295,6 +299,58 @@ bool CrossLingual::compose_unit(Unit& u) {
   return true;
 }
 
+std::vector<TranslatedTerm> CrossLingual::abstract_nouns(const std::string& key) {
+  // The suffixes correspond across the three languages (membership, medlemskap, jäsenyys;
+  // leadership, ledarskap, johtajuus), and the dictionaries often give the base word but not the
+  // abstract noun (neighbourhood -> kvarter, neighbour -> granne). Swedish adds -skap, an -e
+  // dropped (granne -> grannskap, ledare -> ledarskap); Finnish -uus or -yys by vowel harmony, a
+  // final vowel dropped or kept (naapuri -> naapuruus, äiti -> äitiys) and -inen made -is-
+  // (kansalainen -> kansalaisuus). Most joins are no word: only those the target language's
+  // analysis reads as a word it knows, and that the index holds (as a word or a compound part).
+  std::vector<TranslatedTerm> out;
+  if (index_ == nullptr) return out;
+  std::string base;
+  for (std::string_view suffix : {std::string_view("hood"), std::string_view("ship")})
+    if (key.size() >= suffix.size() + 3 && std::string_view(key).substr(key.size() - suffix.size()) == suffix)
+      base = key.substr(0, key.size() - suffix.size());
+  if (base.empty()) return out;
+  size_t tried[3] = {};
+  for (const TranslatedTerm& t : table_.lookup(Lang::en, base)) {
+    if (t.phrase || t.place || t.to == Lang::en || tried[static_cast<int>(t.to)]++ >= kPartAlternatives) continue;
+    const std::string& w = t.text;
+    std::vector<std::string> joined;
+    if (t.to == Lang::sv) {
+      joined.push_back(w + "skap");
+      if (w.back() == 'e') joined.push_back(w.substr(0, w.size() - 1) + "skap");
+    } else {
+      const bool back = w.find_first_of("aou") != std::string::npos;
+      const std::string suffix = back ? "uus" : "yys";
+      if (w.size() > 4 && w.compare(w.size() - 4, 4, "inen") == 0) {
+        joined.push_back(w.substr(0, w.size() - 3) + "s" + suffix);
+      } else if (std::string_view("aeiouy").find(w.back()) != std::string_view::npos ||
+                 (w.size() >= 2 && (w.compare(w.size() - 2, 2, "ä") == 0 || w.compare(w.size() - 2, 2, "ö") == 0))) {
+        const size_t last = (static_cast<unsigned char>(w.back()) & 0x80) ? 2 : 1;
+        joined.push_back(w.substr(0, w.size() - last) + suffix);
+        joined.push_back(w + suffix.substr(1));
+      } else {
+        joined.push_back(w + suffix);
+      }
+    }
+    for (std::string& j : joined) {
+      bool word = false, parts = false;
+      for (const Derived& d : analyzer_.derive(j, t.to)) {
+        word = word || d.kind == TermKind::lemma;
+        parts = parts || d.kind == TermKind::part;
+      }
+      if (!word || parts) continue;
+      if (!in_index(j, t.to) && index_->get_termfreq(schema::derived_term(TermKind::part, t.to, j)) == 0) continue;
+      TranslatedTerm found{t.to, std::move(j), false, false};
+      if (std::find(out.begin(), out.end(), found) == out.end()) out.push_back(std::move(found));
+    }
+  }
+  return out;
+}
+
 bool CrossLingual::in_index(const std::string& word, Lang l) const {
   return index_ &&
          (index_->get_termfreq(schema::derived_term(TermKind::lemma, l, word)) > 0 || index_->get_termfreq(word) > 0);
@@ -433,6 +489,9 @@ std::vector<Xapian::Query> CrossLingual::translate(const std::string& word, cons
         add(std::move(t), w);
       }
     const bool any_direct = direct[0] || direct[1] || direct[2];
+    if (l == Lang::en)
+      for (const std::string& k : keys)
+        for (TranslatedTerm& t : abstract_nouns(k)) add(std::move(t), kWeightAbstractNoun);
 
     if (parts.size() >= 2 && parts.size() <= kMaxPartsTranslated) {
       // A compound the dictionaries do not translate into some language: translate its parts.

@@ -71,6 +71,10 @@ class CrossLingual {
   // Where the term is translated as one compound of a part per content word (work permit ->
   // arbetstillstånd = arbete + tillstånd), the part that stands for words[at] (tillstånd).
   std::vector<TranslatedTerm> unit_parts(const Unit& u, size_t at);
+  // English abstract nouns in -hood and -ship as Swedish -skap and Finnish -uus / -yys words built
+  // on the base's translation (neighbourhood -> granne -> grannskap), those the target analysis
+  // knows as a word and the index holds.
+  std::vector<TranslatedTerm> abstract_nouns(const std::string& key);
 
   Analyzer& analyzer_;
   const TranslationTable& table_;

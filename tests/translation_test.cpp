@@ -488,78 +488,67 @@ TEST_CASE("cross-lingual gaps: searches across languages") {
   CHECK(has(hit_ids(searcher, "uppehållstillstånd", "sv"), "fi-lupa"));
 }
 
-namespace {
-// Swedish and Finnish records that say a word only inside a compound (tillståndsansökningar,
-// grannskapsmedlare, naapuruussovittelijat).
-void build_compound_records(const std::string& dir) {
-  build_index(dir, {
-                       amif_record("sv-handlaggning", "sv", "Snabbare handläggning",
-                                   "Handläggarna lär sig kraven i tillståndsprocessen och tillståndsansökningar."),
-                       amif_record("sv-grannar", "sv", "Mötesplatser i Hervanta",
-                                   "Grannskapsmedlare stöder familjerna i bostadsområdet."),
-                       amif_record("fi-naapurit", "fi", "Kohtaamispaikat Hervannassa",
-                                   "Naapuruussovittelijat tukevat perheitä asuinalueella."),
-                       amif_record("sv-partner", "sv", "Partnerskap med föreningar", "Projektet bygger partnerskap."),
-                       amif_record("en-intro", "en", "Meeting places", "Neighbours meet in Hervanta."),
-                   });
-}
-}  // namespace
-
-TEST_CASE("a term translated as one compound gives each of its words the part in the term's sense") {
+TEST_CASE("a word inside a compound of the records: a term's compound part, an abstract noun's suffix") {
   if (!have_dictionaries()) {
     MESSAGE("FreeDict dictionaries not installed: skipped");
     return;
   }
+  // Swedish and Finnish records that say the word only inside a compound (tillståndsansökningar,
+  // grannskapsmedlare, naapuruussovittelijat).
   TempDir dir;
-  build_compound_records(dir.path);
+  build_index(dir.path,
+              {
+                  amif_record("sv-handlaggning", "sv", "Snabbare handläggning",
+                              "Handläggarna lär sig kraven i tillståndsprocessen och tillståndsansökningar."),
+                  amif_record("sv-grannar", "sv", "Mötesplatser i Hervanta",
+                              "Grannskapsmedlare stöder familjerna i bostadsområdet."),
+                  amif_record("fi-naapurit", "fi", "Kohtaamispaikat Hervannassa",
+                              "Naapuruussovittelijat tukevat perheitä asuinalueella."),
+                  amif_record("sv-partner", "sv", "Partnerskap med föreningar", "Projektet bygger partnerskap."),
+                  amif_record("en-intro", "en", "Meeting places", "Neighbours meet in Hervanta."),
+              });
   auto s = Searcher::open({dir.path, ""});
   REQUIRE(s.is_ok());
   Searcher& searcher = *s.value();
-  // Regression: "work permit" became arbetstillstånd and työlupa only, and a term's translations
-  // replace its words' own (permit alone gives lov, tillåtelse), so a record about
-  // tillståndsansökningar was not found. The compound's parts now stand for the words in the term's
-  // sense: permit -> tillstånd, lupa; work -> arbete, työ.
-  const auto wp = explained(searcher, "work permit", "en");
-  CHECK(has(wp, "sv:arbetstillstånd"));
-  CHECK(has(wp, "sv:tillstånd"));
-  CHECK(has(wp, "fi:lupa"));
-  CHECK(has(hit_ids(searcher, "work permit", "en"), "sv-handlaggning"));
-  // Only where the compound has one part per content word: ammatti + korkeakoulu is not split over
-  // university, applied and sciences.
-  for (const auto& t : explained(searcher, "university of applied sciences", "en")) CHECK(t != "fi:korkeakoulu");
-  // Only where the other parts translate the other words: scientific research -> undersökning is
-  // not under + sökning (and under, a stopword, stands for no word).
-  for (const auto& t : explained(searcher, "scientific research", "en")) {
-    CHECK(t != "sv:sökning");
-    CHECK(t != "sv:under");
-  }
-}
 
-TEST_CASE("English -hood and -ship reach Swedish -skap and Finnish -uus words the index holds") {
-  if (!have_dictionaries()) {
-    MESSAGE("FreeDict dictionaries not installed: skipped");
-    return;
+  SUBCASE("a term translated as one compound gives each of its words the part in the term's sense") {
+    // Regression: "work permit" became arbetstillstånd and työlupa only, and a term's translations
+    // replace its words' own (permit alone gives lov, tillåtelse), so a record about
+    // tillståndsansökningar was not found. The compound's parts now stand for the words in the term's
+    // sense: permit -> tillstånd, lupa; work -> arbete, työ.
+    const auto wp = explained(searcher, "work permit", "en");
+    CHECK(has(wp, "sv:arbetstillstånd"));
+    CHECK(has(wp, "sv:tillstånd"));
+    CHECK(has(wp, "fi:lupa"));
+    CHECK(has(hit_ids(searcher, "work permit", "en"), "sv-handlaggning"));
+    // Only where the compound has one part per content word: ammatti + korkeakoulu is not split over
+    // university, applied and sciences.
+    for (const auto& t : explained(searcher, "university of applied sciences", "en")) CHECK(t != "fi:korkeakoulu");
+    // Only where the other parts translate the other words: scientific research -> undersökning is
+    // not under + sökning (and under, a stopword, stands for no word).
+    for (const auto& t : explained(searcher, "scientific research", "en")) {
+      CHECK(t != "sv:sökning");
+      CHECK(t != "sv:under");
+    }
   }
-  TempDir dir;
-  build_compound_records(dir.path);
-  auto s = Searcher::open({dir.path, ""});
-  REQUIRE(s.is_ok());
-  Searcher& searcher = *s.value();
-  // Regression: neighbourhood reached kvarter only (FreeDict); neighbour -> granne + -skap gives
-  // grannskap, which the Swedish lexicon knows and the index holds (in grannskapsmedlare), and
-  // naapuri + -uus gives naapuruus (in naapuruussovittelijat).
-  const auto nh = explained(searcher, "neighbourhood", "en");
-  CHECK(has(nh, "sv:grannskap"));
-  CHECK(has(nh, "fi:naapuruus"));
-  const auto nh_hits = hit_ids(searcher, "neighbourhood mediators", "en");
-  CHECK(has(nh_hits, "sv-grannar"));
-  CHECK(has(nh_hits, "fi-naapurit"));
-  CHECK(has(explained(searcher, "partnerships", "en"), "sv:partnerskap"));  // the plural's singular
-  // A join is kept only where the index holds it (owner -> ägare -> ägarskap is a word, but no record
-  // has it) and the target language knows it as a word (relationship -> relationskap is none).
-  for (const auto& t : explained(searcher, "ownership relationship", "en")) {
-    CHECK(t != "sv:ägarskap");
-    CHECK(t != "sv:relationskap");
+
+  SUBCASE("English -hood and -ship reach Swedish -skap and Finnish -uus words the index holds") {
+    // Regression: neighbourhood reached kvarter only (FreeDict); neighbour -> granne + -skap gives
+    // grannskap, which the Swedish lexicon knows and the index holds (in grannskapsmedlare), and
+    // naapuri + -uus gives naapuruus (in naapuruussovittelijat).
+    const auto nh = explained(searcher, "neighbourhood", "en");
+    CHECK(has(nh, "sv:grannskap"));
+    CHECK(has(nh, "fi:naapuruus"));
+    const auto nh_hits = hit_ids(searcher, "neighbourhood mediators", "en");
+    CHECK(has(nh_hits, "sv-grannar"));
+    CHECK(has(nh_hits, "fi-naapurit"));
+    CHECK(has(explained(searcher, "partnerships", "en"), "sv:partnerskap"));  // the plural's singular
+    // A join is kept only where the index holds it (owner -> ägare -> ägarskap is a word, but no record
+    // has it) and the target language knows it as a word (relationship -> relationskap is none).
+    for (const auto& t : explained(searcher, "ownership relationship", "en")) {
+      CHECK(t != "sv:ägarskap");
+      CHECK(t != "sv:relationskap");
+    }
   }
 }
 

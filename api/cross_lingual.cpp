@@ -372,7 +372,8 @@ std::vector<TranslatedTerm> CrossLingual::unit_parts(const Unit& u, size_t at) {
   // työ + lupa), so in a compound with one part per content word, whose other parts translate the
   // other words (work -> arbete), the remaining part translates the remaining word in the term's
   // sense: permit -> tillstånd, where the word alone gives lov and tillåtelse. The other parts are
-  // the anchor: scientific research -> undersökning is no such compound (under + sökning).
+  // the anchor: scientific research -> undersökning is no such compound (under + sökning). Only
+  // parts that are not the word's own translations are given.
   std::vector<TranslatedTerm> out;
   std::vector<size_t> content;  // the term's words that are no stopword (of)
   size_t position = 0;
@@ -405,12 +406,12 @@ std::vector<TranslatedTerm> CrossLingual::unit_parts(const Unit& u, size_t at) {
       if (d.kind == TermKind::part) parts.push_back(d.text);
     if (parts.size() != content.size()) continue;
     const std::string& mine = parts[position];
-    if (has_key(own, mine) || analyzer_.is_stopword(mine, t.to)) continue;
+    // The word's own translation stays out, as the term meant (labour market is työmarkkinat, not
+    // any record saying työ): the part is wanted where it gives the term's sense of the word.
+    if (has_key(own, mine) || analyzer_.is_stopword(mine, t.to) || translates(u.words[at], mine, t.to)) continue;
     bool anchored = true;
     for (size_t j = 0; j < parts.size() && anchored; ++j)
       if (j != position) anchored = translates(u.words[content[j]], parts[j], t.to);
-    // The word's own translation, which the term's replaced, comes back as it is (work -> arbete).
-    anchored = anchored || translates(u.words[at], mine, t.to);
     TranslatedTerm part{t.to, mine, false, false};
     if (anchored && std::find(out.begin(), out.end(), part) == out.end()) out.push_back(std::move(part));
   }

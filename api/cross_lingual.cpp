@@ -42,17 +42,18 @@ std::string as_word(const std::string& option) {
 }
 }  // namespace
 
-CrossLingual::CrossLingual(Analyzer& analyzer, const TranslationTable& table, const Xapian::Database* index)
-    : analyzer_(analyzer), table_(table), index_(index) {
-  // Translations only into the languages the index has records in: over English records alone a
-  // Swedish translation finds nothing of its own language, only English words spelt the same
-  // (information management -> dataadministration, data). Records of no known language keep every
-  // language; so does an empty index.
-  if (index_ == nullptr || index_->get_doccount() == 0) return;
+CrossLingual::Targets CrossLingual::languages_held(const Xapian::Database& index) {
+  if (index.get_doccount() == 0) return kEveryLanguage;
   const std::string prefix = schema::find_facet("lang")->prefix;
-  if (index_->get_termfreq(prefix + "und") > 0) return;
-  for (Lang l : kAllLangs) into_[static_cast<int>(l)] = index_->get_termfreq(prefix + std::string(lang_code(l))) > 0;
+  if (index.get_termfreq(prefix + "und") > 0) return kEveryLanguage;
+  Targets held{};
+  for (Lang l : kAllLangs) held[static_cast<int>(l)] = index.get_termfreq(prefix + std::string(lang_code(l))) > 0;
+  return held;
 }
+
+CrossLingual::CrossLingual(Analyzer& analyzer, const TranslationTable& table, const Xapian::Database* index,
+                           Targets into)
+    : analyzer_(analyzer), table_(table), index_(index), into_(into) {}
 
 Xapian::Query CrossLingual::translation_query(const TranslatedTerm& t) {
   const Lang l = t.to;

@@ -8,6 +8,7 @@
 // Analyzer); the table is only read.
 #include <xapian.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,9 +21,21 @@ namespace haku {
 
 class CrossLingual {
  public:
+  // By Lang: whether translations go into that language.
+  using Targets = std::array<bool, 3>;
+  static constexpr Targets kEveryLanguage = {true, true, true};
+
+  // The languages an index has records in, as translation targets: over English records alone a
+  // Swedish translation finds nothing of its own language, only English words spelt the same
+  // (information management -> dataadministration, data). Records of no known language keep every
+  // language; so does an empty index. A few term frequencies: read once per generation.
+  static Targets languages_held(const Xapian::Database& index);
+
   // All must outlive this object. `index`: the database searched, where compounds composed from
-  // several English words are looked up (nullptr: none are composed).
-  CrossLingual(Analyzer& analyzer, const TranslationTable& table, const Xapian::Database* index = nullptr);
+  // several English words are looked up (nullptr: none are composed). `into`: the languages
+  // translations go into (languages_held() of the index).
+  CrossLingual(Analyzer& analyzer, const TranslationTable& table, const Xapian::Database* index = nullptr,
+               Targets into = kEveryLanguage);
 
   // Finds the query's multi-word terms: the longest runs of consecutive plain words (at most four, no
   // operator, quote or field between them; neither end a stopword) that the table knows as a key,
@@ -80,7 +93,7 @@ class CrossLingual {
   const TranslationTable& table_;
   const Xapian::Database* index_;
   std::vector<Unit> units_;
-  bool into_[3] = {true, true, true};  // by Lang: the index has records in it (or may have)
+  Targets into_;
 };
 
 }  // namespace haku

@@ -261,6 +261,7 @@ Result<std::shared_ptr<const Generation>> Generation::open(const std::string& in
     std::vector<Xapian::Database> shards = g->open_local_shards();
     g->revision_ = revision_of(shards);
     g->documents_ = db.get_doccount();
+    g->translation_targets_ = CrossLingual::languages_held(db);
     g->features_ = split(db.get_metadata(std::string(schema::kMetaFeatures)), ',');
     g->notes_ = split(db.get_metadata(std::string(schema::kMetaNotes)), '\n');
     if (!cursor_key_from_hex(db.get_metadata(std::string(schema::kMetaCursorSecret)), &g->cursor_key_))

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "api/cross_lingual.h"
 #include "api/cursor.h"
 #include "api/facet_columns.h"
 #include "api/semantic.h"
@@ -123,6 +124,8 @@ class Generation : public std::enable_shared_from_this<Generation> {
 
   // nullptr: no table, no cross-lingual expansion.
   const TranslationTable* translations() const { return translations_.get(); }
+  // The languages its records are in, where translations go (CrossLingual::languages_held).
+  CrossLingual::Targets translation_targets() const { return translation_targets_; }
   // nullptr: no semantic layer (keyword ranking only).
   const SemanticIndex* semantic() const { return semantic_.get(); }
   const std::string& semantic_note() const { return semantic_note_; }
@@ -152,6 +155,7 @@ class Generation : public std::enable_shared_from_this<Generation> {
   bool all_local_ = true;
   uint64_t revision_ = 0;
   std::unique_ptr<const TranslationTable> translations_;
+  CrossLingual::Targets translation_targets_ = CrossLingual::kEveryLanguage;
   std::shared_ptr<const SemanticIndex> semantic_;
   std::string semantic_note_;
   FacetColumns facet_columns_;

@@ -208,7 +208,7 @@ BuiltQuery QueryBuilder::build(const std::string& text, const std::string& lang,
   }
   cross_.reset();
   if (translations_) {
-    cross_.emplace(analyzer_, *translations_, &db_);
+    cross_.emplace(analyzer_, *translations_, &db_, into_);
     cross_->find_units(text, out.langs);
   }
   out.query = rebuild(parsed, false, out, true);

@@ -38,6 +38,8 @@ class QueryBuilder {
   // Queries made of Xapian's own operators only: a remote shard (xapian-tcpsrv) cannot run the
   // engine's posting sources, so a long query's "most words" filter is spelt as an OR of ANDs.
   void set_xapian_operators_only(bool only) { xapian_only_ = only; }
+  // The languages translations go into (CrossLingual::languages_held of the index; default all).
+  void set_translation_targets(CrossLingual::Targets into) { into_ = into; }
 
  private:
   Xapian::Query rebuild(const Xapian::Query& q, bool positional, BuiltQuery& out, bool top);
@@ -52,6 +54,7 @@ class QueryBuilder {
   const TranslationTable* translations_;
   std::optional<CrossLingual> cross_;  // per build(): the query's multi-word terms
   bool xapian_only_ = false;
+  CrossLingual::Targets into_ = CrossLingual::kEveryLanguage;
 };
 
 // From this many words (stopwords left out) a query of plain words matches on most of them, not all.

@@ -238,6 +238,7 @@ Result<SearchResult> Searcher::Impl::search(SearchContext& ctx, const SearchRequ
   }
   QueryBuilder qb(ctx.analyzer, d, ctx.gen().translations());
   qb.set_xapian_operators_only(!ctx.gen().all_local());
+  qb.set_translation_targets(ctx.gen().translation_targets());
   BuiltQuery bq = qb.build(r.q, r.lang, true);
   std::vector<std::string> notes;
   if (bq.fell_back) notes.push_back("query syntax error (" + bq.parse_error + "): searched as plain words");

@@ -83,7 +83,7 @@ std::vector<std::string> shard_paths(const std::string& index_dir, const std::st
   return out;
 }
 
-Status write_shard_stub(const std::string& index_dir, const std::string& gen, unsigned n) {
+Status write_shards_file(const std::string& index_dir, const std::string& gen, unsigned n) {
   const fs::path db = database_path(index_dir, gen);
   const fs::path tmp = db.string() + ".tmp";
   {

@@ -61,8 +61,9 @@ std::string database_path(const std::string& index_dir, const std::string& gen);
 std::vector<std::string> shard_paths(const std::string& index_dir, const std::string& gen);
 // The manifest's `shards` value for a generation (Manifest::shards).
 std::string shard_list(const std::string& index_dir, const std::string& gen);
-// Makes DIR/<gen>/xapian the shard list of n shard folders DIR/<gen>/shard-K (written atomically).
-Status write_shard_stub(const std::string& index_dir, const std::string& gen, unsigned n);
+// Makes DIR/<gen>/xapian the file listing the n shard folders DIR/<gen>/shard-K, which Xapian opens as
+// one database (its "stub database" format; written atomically).
+Status write_shards_file(const std::string& index_dir, const std::string& gen, unsigned n);
 // Xapian's backend flag to open `database_path()` with: DB_BACKEND_STUB for a shard list, else DB_BACKEND_GLASS.
 int backend_flag(const std::string& path);
 // Copies a generation's database (the shard list and its shards, or the one folder) into another

@@ -660,7 +660,8 @@ struct IndexWriter::Impl {
   unsigned generation_shards() const { return std::max(1u, options.shards); }
 
   // Joins the build threads, adds the spelling words and merges the segments into GEN/xapian, or into
-  // GEN/shard-K with a shard stub at GEN/xapian for a sharded build.
+  // GEN/shard-K for a sharded build, with GEN/xapian the file that lists them (Xapian opens it as one
+  // database).
   Status merge_shards() {
     const auto t0 = std::chrono::steady_clock::now();
     Status failed = Status::ok();
@@ -718,7 +719,7 @@ struct IndexWriter::Impl {
     for (auto& r : results)
       if (!r) return r;
     if (n_shards > 1)
-      if (Status s = generations::write_shard_stub(options.index_dir, gen, n_shards); !s) return s;
+      if (Status s = generations::write_shards_file(options.index_dir, gen, n_shards); !s) return s;
     char line[200];
     std::snprintf(line, sizeof line,
                   "build threads: %zu; at publish: last records %.2f s, spelling table %.2f s, merging the segments %.2f s",
@@ -1361,7 +1362,7 @@ Status compact_index(const WriterOptions& options) {
       }
     }
     if (wanted > 1)
-      if (Status s = generations::write_shard_stub(dir, name, wanted); !s) {
+      if (Status s = generations::write_shards_file(dir, name, wanted); !s) {
         fs::remove_all(fs::path(dir) / name, ec);
         return s;
       }
